@@ -1,0 +1,41 @@
+"""gov-disclosure: Chinese government information-disclosure annual reports as typed data.
+
+>>> import gov_disclosure
+>>> report = gov_disclosure.parse(text)              # doctest: +SKIP
+>>> report.applications.total.total                  # doctest: +SKIP
+145
+>>> gov_disclosure.validate(report)                  # doctest: +SKIP
+[]
+"""
+
+from __future__ import annotations
+
+from . import editions
+from .api import check, parse, parse_file, parse_text
+from .errors import (
+    GovDisclosureError,
+    InputFormatError,
+    MissingExtraError,
+    ParseError,
+    StructureError,
+    UnknownEditionError,
+)
+from .model import Report
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "parse",
+    "parse_text",
+    "parse_file",
+    "check",
+    "Report",
+    "editions",
+    "GovDisclosureError",
+    "ParseError",
+    "UnknownEditionError",
+    "InputFormatError",
+    "MissingExtraError",
+    "StructureError",
+]

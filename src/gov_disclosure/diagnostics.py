@@ -1,0 +1,181 @@
+"""Turn Lark's parse failures into errors a person can act on.
+
+Lark says "unexpected token X, expected one of {A, B}".  Here we know more: the
+cell lexer kept every token it produced, and the grammar says which terminal
+starts which row and how many numbers a row holds, so a failure becomes
+"table 三: expected the row 3.危及“三安全一稳定” with 7 numbers, found 6".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Optional
+
+import attrs
+from lark import Token
+from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from .build import is_row_class
+from .errors import ParseError, join_expected
+from .lexer import CellStream, base_name
+from .model import TABLES
+
+if TYPE_CHECKING:
+    from .editions import CompiledEdition
+
+__all__ = ["GrammarMap", "explain"]
+
+
+@attrs.frozen
+class RowInfo:
+    rule: str
+    table: str  # 二, 三, 四
+    label: str  # as the template prints it
+    size: int  # numbers in the row (0 for a caption)
+    columns: tuple[str, ...]
+
+
+class GrammarMap:
+    """What each terminal of an edition's grammar stands for, in words."""
+
+    def __init__(self, compiled: "CompiledEdition") -> None:
+        tables = compiled.edition.tables
+        labels: dict[str, tuple[str, str]] = {}  # rule -> (table, label)
+        classes: dict[str, type] = {}
+
+        def walk(table: str, cls: type) -> None:
+            for a in attrs.fields(cls):
+                if a.metadata.get("kind") == "row":
+                    sub = a.default.factory
+                    labels[a.name] = (table, a.metadata.get("label", a.name))
+                    classes[a.name] = sub
+                    walk(table, sub)
+
+        for table, cls in tables.items():
+            labels[table] = (TABLES.get(table, table), "")
+            walk(TABLES.get(table, table), cls)
+
+        self.value_type = compiled.lexer.value_type
+        self.rows: dict[str, RowInfo] = {}  # terminal -> row it starts
+        self.words: dict[str, str] = {}  # terminal -> description
+        for rule in compiled.lark.rules:
+            name = base_name(str(rule.origin.name))
+            if name not in labels or not rule.expansion:
+                continue
+            table, label = labels[name]
+            first = rule.expansion[0]
+            if not first.is_term or base_name(first.name) == "VALUE":
+                continue
+            cls = classes.get(name)
+            if cls is not None and is_row_class(cls):
+                cols = tuple(a.metadata.get("label", a.name) for a in attrs.fields(cls) if a.metadata.get("kind") != "text")
+                self.rows[first.name] = RowInfo(name, table, label, len(cols), cols)
+                self.words[first.name] = f"the row {label}"
+            elif label:
+                self.rows[first.name] = RowInfo(name, table, label, 0, ())
+                self.words[first.name] = f"the caption {label}"
+        for t in compiled.lark.terminals:
+            if t.name not in self.words:
+                self.words[t.name] = _literal(t.pattern.to_regexp()) if t.pattern else t.name
+        self.words[self.value_type] = "a number"
+        self.words["TEXT"] = "text"
+        self.words["$END"] = "the end of the text"
+        # Terminals of table headers and captions, by table, to say which table an error is in.
+        self.table_of: dict[str, str] = {}
+        for rule in compiled.lark.rules:
+            name = base_name(str(rule.origin.name))
+            table = labels.get(name, (None, ""))[0]
+            if table:
+                for sym in rule.expansion:
+                    if sym.is_term:
+                        self.table_of.setdefault(sym.name, table)
+
+    def describe(self, terminal: str) -> str:
+        return self.words.get(terminal, terminal)
+
+
+def _literal(pattern: str) -> str:
+    """A readable form of a simple label regex: optional groups and escapes removed."""
+    s = re.sub(r"\((?:\?:)?(?:[^()\\]|\\.)*\)\?", "", pattern)
+    s = re.sub(r"\(\?:(.*)\)$", r"\1", s)
+    s = s.replace("\\", "")
+    if re.search(r"[\[\]{}*+?|^$]|\.\{", s) or not s:
+        return pattern
+    return s
+
+
+def _show(tok: Token) -> str:
+    text = str(tok)
+    return repr(text if len(text) <= 30 else text[:30] + "…")
+
+
+def explain(
+    exc: UnexpectedInput, stream: CellStream, compiled: "CompiledEdition", gmap: GrammarMap, source_lines: list[str]
+) -> ParseError:
+    """A :class:`ParseError` for a Lark failure while reading ``stream``."""
+    history = stream.history
+    tok: Optional[Token] = exc.token if isinstance(exc, UnexpectedToken) else None
+    if isinstance(exc, UnexpectedToken) and tok is not None and tok.type == "$END":
+        tok = None
+    expected = sorted(getattr(exc, "expected", None) or [])
+    before = history[:-1] if (tok is not None and history and history[-1] is tok) else history
+    value_type = gmap.value_type
+
+    # The row being read: the last row label, and the numbers seen since.
+    row_tok: Optional[Token] = None
+    row: Optional[Any] = None
+    seen = 0
+    for t in reversed(before):
+        if t.type == value_type:
+            seen += 1
+            continue
+        info = gmap.rows.get(t.type)
+        if info is not None and info.size:
+            row_tok, row = t, info
+        break
+    table = row.table if row else None
+    if table is None:
+        for name in expected:
+            if name in gmap.table_of:
+                table = gmap.table_of[name]
+                break
+    where = f"table {table}: " if table else ""
+    line = tok.line if tok is not None else None
+    column = tok.column if tok is not None else None
+    wanted = join_expected([gmap.describe(e) for e in expected if e not in ("TEXT",)]) or "more cells"
+
+    if row is not None and value_type in expected and seen < row.size:
+        found = "the end of the text" if tok is None else f"{gmap.describe(tok.type)} {_show(tok)}" if tok.type in gmap.rows else _show(tok)
+        if tok is not None and tok.type not in gmap.rows and not tok.type == value_type and _looks_garbled(str(tok)):
+            message = (
+                f"{where}row {row.label}: {_show(tok)} is not a number "
+                f"(number {seen + 1} of {row.size}, column {row.columns[seen]})"
+            )
+        else:
+            message = f"{where}expected the row {row.label} with {row.size} numbers, found {seen}"
+            message += f" before {found}" if tok is not None else " before the end of the text"
+            line, column = row_tok.line, row_tok.column  # type: ignore[union-attr]
+    elif row is not None and tok is not None and tok.type == value_type and seen >= row.size:
+        message = f"{where}the row {row.label} has more than {row.size} numbers: extra number {_show(tok)}; expected {wanted}"
+    elif tok is None:
+        if not any(t.type in gmap.table_of for t in history):
+            message = (
+                "no report tables found: this does not look like a government information disclosure "
+                f"annual report (expected {wanted}, e.g. the table 二 caption 第二十条第(一)项)"
+            )
+            line = column = None
+        else:
+            last = before[-1] if before else None
+            line = last.line if last is not None else None
+            message = f"{where}the text ends inside the tables: expected {wanted}"
+    else:
+        message = f"{where}expected {wanted}, found {_show(tok)}"
+        if tok.type in gmap.rows:
+            message = f"{where}expected {wanted}, found {gmap.describe(tok.type)} ({_show(tok)})"
+    snippet = source_lines[line - 1] if line and 0 < line <= len(source_lines) else None
+    return ParseError(message, line=line, column=column, snippet=snippet, expected=wanted)
+
+
+def _looks_garbled(text: str) -> bool:
+    """A cell that was meant to be a number: digits mixed with letters (``1O``, ``l2``)."""
+    return bool(re.search(r"\d", text)) and len(text) <= 12 or bool(re.fullmatch(r"[OolI]+", text))

@@ -1,0 +1,68 @@
+"""Input formats: each adapter turns a document into report text the normaliser reads.
+
+Plain text needs nothing.  HTML, DOCX and PDF adapters (``html.py``, ``docx.py``,
+``pdf.py``) write one table row per line with cells separated by `` | `` and the
+narrative as plain lines, so the grammar and transformer are the same for every
+format.  The format is detected from the content, not only from the file name.
+"""
+
+from __future__ import annotations
+
+from typing import Union
+
+from ..errors import InputFormatError
+from ..normalize import decode
+
+__all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
+
+FORMATS = ("text", "html", "docx", "pdf")
+
+
+def sniff(data: Union[str, bytes]) -> str:
+    """Guess the format of ``data`` from its first bytes."""
+    if isinstance(data, bytes):
+        head = data[:2048]
+        if head.startswith(b"%PDF"):
+            return "pdf"
+        if head.startswith(b"PK\x03\x04"):
+            return "docx"
+        low = head.lower()
+    else:
+        low = data[:2048].lower().encode("utf-8", "ignore")
+    if b"<table" in low or b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<tr" in low:
+        return "html"
+    return "text"
+
+
+def format_from_name(name: str, data: bytes) -> str:
+    """The format of a file: from its content, with the extension as a tie-breaker."""
+    sniffed = sniff(data)
+    if sniffed != "text":
+        return sniffed
+    lower = name.lower()
+    if lower.endswith((".htm", ".html", ".xhtml")):
+        return "html"
+    return "text"
+
+
+def to_text(data: Union[str, bytes], format: str = "auto") -> str:
+    """Report text from ``data`` in ``format`` (``"auto"`` detects it)."""
+    if format == "auto":
+        format = sniff(data)
+    if format not in FORMATS:
+        raise InputFormatError(f"unknown format {format!r}; use one of {', '.join(FORMATS)} or 'auto'")
+    if format == "text":
+        return decode(data) if isinstance(data, bytes) else data
+    if format == "html":
+        from .html import html_to_text
+
+        return html_to_text(decode(data) if isinstance(data, bytes) else data)
+    if isinstance(data, str):
+        raise InputFormatError(f"{format.upper()} input must be bytes (the file's content), not str")
+    if format == "docx":
+        from .docx import docx_to_text
+
+        return docx_to_text(data)
+    from .pdf import pdf_to_text
+
+    return pdf_to_text(data)

@@ -1,0 +1,404 @@
+"""The typed data model: frozen attrs classes, one per table row shape.
+
+Every cell has a stable address (``applications.denied.state_secret.natural_person``),
+the same in :meth:`Report.to_dict`, the JSON output, the records output and the
+``path`` of every validation issue.  Each field carries the label the template
+prints for it in ``metadata["label"]``, so messages can name rows and columns the
+way a reader of the report sees them.
+
+Values are ``int`` (counts; the 2019 ``change`` columns are signed), ``Decimal``
+(money, never float) or ``None`` for a cell the report leaves blank or marks
+``—``/``/``/``无`` (the printed text is kept in :attr:`Report.printed`).
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Iterator, Mapping, Optional
+
+import attrs
+from attrs import field, frozen
+
+__all__ = [
+    "ApplicantCounts",
+    "AppealCounts",
+    "Appeals",
+    "Applications",
+    "Denied",
+    "Unable",
+    "NotProcessed",
+    "OtherProcessing2021",
+    "DocumentCounts",
+    "Decisions",
+    "FeeAmount",
+    "ActiveDisclosure2021",
+    "Publications",
+    "ItemChanges",
+    "FeeItems",
+    "Procurement",
+    "ActiveDisclosure2019",
+    "Applications2019",
+    "Report",
+    "iter_cells",
+]
+
+Count = Optional[int]
+
+
+def _label(text: str, **extra: Any) -> dict[str, Any]:
+    return {"label": text, **extra}
+
+
+def count(label: str, **extra: Any) -> Any:
+    """An integer cell (a count of documents, decisions, requests or cases)."""
+    return field(default=None, metadata=_label(label, kind="count", **extra))
+
+
+def signed(label: str) -> Any:
+    """A signed integer cell (2019 edition 本年增/减)."""
+    return field(default=None, metadata=_label(label, kind="signed"))
+
+
+def decimal(label: str) -> Any:
+    """A decimal cell (money), kept exact as :class:`~decimal.Decimal`."""
+    return field(default=None, metadata=_label(label, kind="decimal"))
+
+
+def text(label: str) -> Any:
+    """A short text cell (a unit printed next to a number)."""
+    return field(default=None, metadata=_label(label, kind="text"))
+
+
+def row(cls: type, label: str) -> Any:
+    """A nested row or group of rows."""
+    return field(metadata=_label(label, kind="row"), default=attrs.Factory(cls))
+
+
+# --- table 三: applicant columns -------------------------------------------
+
+
+@frozen
+class ApplicantCounts:
+    """One row of table 三: the six applicant columns and their 总计."""
+
+    natural_person: Count = count("自然人")
+    commercial: Count = count("商业企业")
+    research: Count = count("科研机构")
+    social_welfare: Count = count("社会公益组织")
+    legal_services: Count = count("法律服务机构")
+    other_org: Count = count("其他")
+    total: Count = count("总计")
+
+
+@frozen
+class Denied:
+    """（三）不予公开, eight reasons."""
+
+    state_secret: ApplicantCounts = row(ApplicantCounts, "1.属于国家秘密")
+    prohibited_by_law: ApplicantCounts = row(ApplicantCounts, "2.其他法律行政法规禁止公开")
+    security_stability: ApplicantCounts = row(ApplicantCounts, "3.危及“三安全一稳定”")
+    third_party_rights: ApplicantCounts = row(ApplicantCounts, "4.保护第三方合法权益")
+    internal_affairs: ApplicantCounts = row(ApplicantCounts, "5.属于三类内部事务信息")
+    process_info: ApplicantCounts = row(ApplicantCounts, "6.属于四类过程性信息")
+    enforcement_files: ApplicantCounts = row(ApplicantCounts, "7.属于行政执法案卷")
+    administrative_query: ApplicantCounts = row(ApplicantCounts, "8.属于行政查询事项")
+
+
+@frozen
+class Unable:
+    """（四）无法提供, three reasons."""
+
+    not_held: ApplicantCounts = row(ApplicantCounts, "1.本机关不掌握相关政府信息")
+    needs_creation: ApplicantCounts = row(ApplicantCounts, "2.没有现成信息需要另行制作")
+    unclear: ApplicantCounts = row(ApplicantCounts, "3.补正后申请内容仍不明确")
+
+
+@frozen
+class NotProcessed:
+    """（五）不予处理, five reasons."""
+
+    complaint: ApplicantCounts = row(ApplicantCounts, "1.信访举报投诉类申请")
+    duplicate: ApplicantCounts = row(ApplicantCounts, "2.重复申请")
+    publication: ApplicantCounts = row(ApplicantCounts, "3.要求提供公开出版物")
+    excessive: ApplicantCounts = row(ApplicantCounts, "4.无正当理由大量反复申请")
+    confirmation: ApplicantCounts = row(ApplicantCounts, "5.要求行政机关确认或重新出具已获取信息")
+
+
+@frozen
+class OtherProcessing2021:
+    """（六）其他处理 in the 2021 edition: three sub-rows."""
+
+    overdue_correction: ApplicantCounts = row(
+        ApplicantCounts, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+    )
+    overdue_fee: ApplicantCounts = row(
+        ApplicantCounts, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+    )
+    other: ApplicantCounts = row(ApplicantCounts, "3.其他")
+
+
+@frozen
+class Applications:
+    """Table 三 (收到和处理政府信息公开申请情况), 2021 edition."""
+
+    new_received: ApplicantCounts = row(ApplicantCounts, "一、本年新收政府信息公开申请数量")
+    carried_over: ApplicantCounts = row(ApplicantCounts, "二、上年结转政府信息公开申请数量")
+    granted: ApplicantCounts = row(ApplicantCounts, "（一）予以公开")
+    partially_granted: ApplicantCounts = row(ApplicantCounts, "（二）部分公开")
+    denied: Denied = row(Denied, "（三）不予公开")
+    unable: Unable = row(Unable, "（四）无法提供")
+    not_processed: NotProcessed = row(NotProcessed, "（五）不予处理")
+    other_processing: OtherProcessing2021 = row(OtherProcessing2021, "（六）其他处理")
+    total: ApplicantCounts = row(ApplicantCounts, "（七）总计")
+    carried_forward: ApplicantCounts = row(ApplicantCounts, "四、结转下年度继续办理")
+
+
+@frozen
+class Applications2019:
+    """Table 三, 2019 edition: （六）其他处理 is a single row."""
+
+    new_received: ApplicantCounts = row(ApplicantCounts, "一、本年新收政府信息公开申请数量")
+    carried_over: ApplicantCounts = row(ApplicantCounts, "二、上年结转政府信息公开申请数量")
+    granted: ApplicantCounts = row(ApplicantCounts, "（一）予以公开")
+    partially_granted: ApplicantCounts = row(ApplicantCounts, "（二）部分公开")
+    denied: Denied = row(Denied, "（三）不予公开")
+    unable: Unable = row(Unable, "（四）无法提供")
+    not_processed: NotProcessed = row(NotProcessed, "（五）不予处理")
+    other_processing: ApplicantCounts = row(ApplicantCounts, "（六）其他处理")
+    total: ApplicantCounts = row(ApplicantCounts, "（七）总计")
+    carried_forward: ApplicantCounts = row(ApplicantCounts, "四、结转下年度继续办理")
+
+
+# --- table 四 ------------------------------------------------------------------
+
+
+@frozen
+class AppealCounts:
+    """One group of table 四: four outcomes and their 总计."""
+
+    upheld: Count = count("结果维持")
+    corrected: Count = count("结果纠正")
+    other: Count = count("其他结果")
+    pending: Count = count("尚未审结")
+    total: Count = count("总计")
+
+
+@frozen
+class Appeals:
+    """Table 四 (政府信息公开行政复议、行政诉讼情况), both editions."""
+
+    review: AppealCounts = row(AppealCounts, "行政复议")
+    litigation_direct: AppealCounts = row(AppealCounts, "行政诉讼·未经复议直接起诉")
+    litigation_after_review: AppealCounts = row(AppealCounts, "行政诉讼·复议后起诉")
+
+
+# --- table 二, 2021 -------------------------------------------------------------
+
+
+@frozen
+class DocumentCounts:
+    """规章 / 行政规范性文件 (2021): 本年制发件数, 本年废止件数, 现行有效件数."""
+
+    issued: Count = count("本年制发件数")
+    repealed: Count = count("本年废止件数")
+    in_force: Count = count("现行有效件数")
+
+
+@frozen
+class Decisions:
+    """行政许可 / 行政处罚 / 行政强制 (2021): 本年处理决定数量."""
+
+    decisions: Count = count("本年处理决定数量")
+
+
+@frozen
+class FeeAmount:
+    """行政事业性收费 (2021): 本年收费金额, in 万元."""
+
+    amount: Optional[Decimal] = decimal("本年收费金额（单位：万元）")
+
+
+@frozen
+class ActiveDisclosure2021:
+    """Table 二 (主动公开政府信息情况), 2021 edition."""
+
+    regulations: DocumentCounts = row(DocumentCounts, "规章")
+    normative_documents: DocumentCounts = row(DocumentCounts, "行政规范性文件")
+    licensing: Decisions = row(Decisions, "行政许可")
+    punishment: Decisions = row(Decisions, "行政处罚")
+    coercion: Decisions = row(Decisions, "行政强制")
+    fees: FeeAmount = row(FeeAmount, "行政事业性收费")
+
+
+# --- table 二, 2019 -------------------------------------------------------------
+
+
+@frozen
+class Publications:
+    """规章 / 规范性文件 (2019): 本年新制作数量, 本年新公开数量, 对外公开总数量."""
+
+    new_made: Count = count("本年新制作数量")
+    new_published: Count = count("本年新公开数量")
+    total_published: Count = count("对外公开总数量")
+
+
+@frozen
+class ItemChanges:
+    """行政许可 etc. (2019): 上一年项目数量, 本年增/减 (signed), 处理决定数量."""
+
+    previous_items: Count = count("上一年项目数量")
+    change: Count = signed("本年增/减")
+    decisions: Count = count("处理决定数量")
+
+
+@frozen
+class FeeItems:
+    """行政事业性收费 (2019): 上一年项目数量, 本年增/减 (signed)."""
+
+    previous_items: Count = count("上一年项目数量")
+    change: Count = signed("本年增/减")
+
+
+@frozen
+class Procurement:
+    """政府集中采购 (2019): 采购项目数量, 采购总金额 (decimal, unit as printed)."""
+
+    items: Count = count("采购项目数量")
+    amount: Optional[Decimal] = decimal("采购总金额")
+    amount_unit: Optional[str] = text("采购总金额的单位")
+
+
+@frozen
+class ActiveDisclosure2019:
+    """Table 二 (主动公开政府信息情况), 2019 edition."""
+
+    regulations: Publications = row(Publications, "规章")
+    normative_documents: Publications = row(Publications, "规范性文件")
+    licensing: ItemChanges = row(ItemChanges, "行政许可")
+    other_services: ItemChanges = row(ItemChanges, "其他对外管理服务事项")
+    punishment: ItemChanges = row(ItemChanges, "行政处罚")
+    coercion: ItemChanges = row(ItemChanges, "行政强制")
+    fees: FeeItems = row(FeeItems, "行政事业性收费")
+    procurement: Procurement = row(Procurement, "政府集中采购")
+
+
+# --- the report -----------------------------------------------------------------
+
+TABLES = {
+    "active_disclosure": "二",
+    "applications": "三",
+    "appeals": "四",
+}
+
+
+@frozen
+class Report:
+    """One parsed annual report.
+
+    ``active_disclosure`` (table 二), ``applications`` (table 三) and ``appeals``
+    (table 四) hold every cell.  :attr:`locations` maps a cell's address to the
+    ``(line, column)`` where it was printed and :attr:`printed` maps the address of
+    a blank or dash cell to the text printed there; neither takes part in equality
+    or in :meth:`to_dict`.
+    """
+
+    edition: str
+    agency: Optional[str]
+    year: Optional[int]
+    active_disclosure: Any
+    applications: Any
+    appeals: Appeals
+    source_map: Any = field(default=None, eq=False, repr=False, metadata={"data": False})
+
+    @property
+    def locations(self) -> Mapping[str, tuple[int, int]]:
+        """``{address: (line, column)}`` for every cell read from text (empty if built from data)."""
+        return self.source_map.locations if self.source_map is not None else {}
+
+    @property
+    def printed(self) -> Mapping[str, str]:
+        """``{address: text}`` for every cell printed as blank, dash, ``/`` or ``无``."""
+        return self.source_map.printed if self.source_map is not None else {}
+
+    # -- conversions -------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The nested dict along the cell addresses (decimals stay ``Decimal``)."""
+        return attrs.asdict(self, recurse=True, filter=_data_only)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """A JSON string; decimals are written as strings (``"3664.4476"``)."""
+        kwargs.setdefault("ensure_ascii", False)
+        return json.dumps(self.to_dict(), default=_json_default, **kwargs)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+        """Build a Report from :meth:`to_dict` (or parsed :meth:`to_json`) output.
+
+        Raises :class:`~gov_disclosure.errors.StructureError` with a path such as
+        ``$.applications.total.research`` when the data does not fit the edition.
+        """
+        from .structure import structure_report
+
+        return structure_report(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Report":
+        """Inverse of :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))
+
+    def is_valid(self) -> bool:
+        """True when :func:`gov_disclosure.validate` finds no error-severity issue."""
+        from .validate import validate
+
+        return not any(i.severity == "error" for i in validate(self))
+
+    def cells(self) -> Iterator[tuple[str, Any]]:
+        """Every ``(address, value)`` pair, in template order."""
+        for table in TABLES:
+            yield from iter_cells(getattr(self, table), table)
+
+    def get(self, path: str) -> Any:
+        """The value at a dotted address, e.g. ``report.get("appeals.review.total")``."""
+        obj: Any = self
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def to_records(self, source: Optional[str] = None) -> list[dict[str, Any]]:
+        """One dict per cell: ``source, agency, year, edition, table, row, column, path, value``."""
+        from .records import report_records
+
+        return report_records(self, source)
+
+
+def _data_only(attribute: attrs.Attribute, value: Any) -> bool:  # type: ignore[type-arg]
+    return attribute.metadata.get("data", True)
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, Decimal):
+        return str(obj)
+    raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+
+def iter_cells(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """Yield ``(address, value)`` for every leaf cell below ``obj``."""
+    for a in attrs.fields(type(obj)):
+        value = getattr(obj, a.name)
+        path = f"{prefix}.{a.name}"
+        if attrs.has(type(value)):
+            yield from iter_cells(value, path)
+        else:
+            yield path, value
+
+
+def field_label(cls: type, path: list[str]) -> list[str]:
+    """Labels along ``path`` below ``cls`` (e.g. ``['（三）不予公开', '1.属于国家秘密']``)."""
+    labels = []
+    for name in path:
+        a = attrs.fields_dict(cls)[name]
+        labels.append(a.metadata.get("label", name))
+        cls = a.default.factory if isinstance(a.default, attrs.Factory) else type(None)  # type: ignore[union-attr]
+    return labels
