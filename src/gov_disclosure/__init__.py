@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from . import editions
+from . import editions, rules
 from .api import check, parse, parse_file, parse_text
 from .errors import (
     GovDisclosureError,
@@ -21,6 +21,7 @@ from .errors import (
     UnknownEditionError,
 )
 from .model import Report
+from .validate import Issue, is_valid, validate
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,10 @@ __all__ = [
     "parse_file",
     "check",
     "Report",
+    "validate",
+    "is_valid",
+    "Issue",
+    "rules",
     "editions",
     "GovDisclosureError",
     "ParseError",

@@ -80,15 +80,32 @@ class GrammarMap:
         self.words[self.value_type] = "a number"
         self.words["TEXT"] = "text"
         self.words["$END"] = "the end of the text"
-        # Terminals of table headers and captions, by table, to say which table an error is in.
-        self.table_of: dict[str, str] = {}
+        # Which table each terminal belongs to (through inlined helper rules too).
+        by_origin: dict[str, list[Any]] = {}
         for rule in compiled.lark.rules:
-            name = base_name(str(rule.origin.name))
-            table = labels.get(name, (None, ""))[0]
-            if table:
-                for sym in rule.expansion:
-                    if sym.is_term:
+            by_origin.setdefault(str(rule.origin.name), []).append(rule)
+        self.table_of: dict[str, str] = {}
+        for origin in by_origin:
+            name = base_name(origin)
+            if name in tables:
+                self._mark(by_origin, origin, TABLES.get(name, name), set())
+        self.first_terminal = {
+            TABLES.get(base_name(str(r.origin.name)), ""): r.expansion[0].name
+            for r in compiled.lark.rules
+            if base_name(str(r.origin.name)) in tables and r.expansion and r.expansion[0].is_term
+        }
+
+    def _mark(self, by_origin: dict[str, list[Any]], origin: str, table: str, seen: set[str]) -> None:
+        if origin in seen:
+            return
+        seen.add(origin)
+        for rule in by_origin.get(origin, ()):
+            for sym in rule.expansion:
+                if sym.is_term:
+                    if base_name(sym.name) not in ("VALUE", "TEXT"):
                         self.table_of.setdefault(sym.name, table)
+                else:
+                    self._mark(by_origin, str(sym.name), table, seen)
 
     def describe(self, terminal: str) -> str:
         return self.words.get(terminal, terminal)
@@ -117,7 +134,11 @@ def explain(
     tok: Optional[Token] = exc.token if isinstance(exc, UnexpectedToken) else None
     if isinstance(exc, UnexpectedToken) and tok is not None and tok.type == "$END":
         tok = None
-    expected = sorted(getattr(exc, "expected", None) or [])
+    state = getattr(exc, "state", None)
+    try:
+        expected = sorted(t for t in state.parse_conf.states[state.position] if t[:1] != "_" and t != "$END")
+    except AttributeError:
+        expected = sorted(getattr(exc, "expected", None) or [])
     before = history[:-1] if (tok is not None and history and history[-1] is tok) else history
     value_type = gmap.value_type
 
@@ -142,7 +163,8 @@ def explain(
     where = f"table {table}: " if table else ""
     line = tok.line if tok is not None else None
     column = tok.column if tok is not None else None
-    wanted = join_expected([gmap.describe(e) for e in expected if e not in ("TEXT",)]) or "more cells"
+    in_table = [e for e in expected if e in gmap.table_of or e == value_type]
+    wanted = join_expected([gmap.describe(e) for e in (in_table or expected) if e != "TEXT"]) or "more cells"
 
     if row is not None and value_type in expected and seen < row.size:
         found = "the end of the text" if tok is None else f"{gmap.describe(tok.type)} {_show(tok)}" if tok.type in gmap.rows else _show(tok)
@@ -157,23 +179,41 @@ def explain(
             line, column = row_tok.line, row_tok.column  # type: ignore[union-attr]
     elif row is not None and tok is not None and tok.type == value_type and seen >= row.size:
         message = f"{where}the row {row.label} has more than {row.size} numbers: extra number {_show(tok)}; expected {wanted}"
+    elif not any(t.type in gmap.table_of for t in before):
+        message, line, column = _no_tables(stream, compiled, gmap, wanted)
     elif tok is None:
-        if not any(t.type in gmap.table_of for t in history):
-            message = (
-                "no report tables found: this does not look like a government information disclosure "
-                f"annual report (expected {wanted}, e.g. the table 二 caption 第二十条第(一)项)"
-            )
-            line = column = None
-        else:
-            last = before[-1] if before else None
-            line = last.line if last is not None else None
-            message = f"{where}the text ends inside the tables: expected {wanted}"
+        last = before[-1] if before else None
+        line = last.line if last is not None else None
+        column = None
+        message = f"{where}the text ends inside the tables: expected {wanted}"
     else:
         message = f"{where}expected {wanted}, found {_show(tok)}"
         if tok.type in gmap.rows:
             message = f"{where}expected {wanted}, found {gmap.describe(tok.type)} ({_show(tok)})"
     snippet = source_lines[line - 1] if line and 0 < line <= len(source_lines) else None
     return ParseError(message, line=line, column=column, snippet=snippet, expected=wanted)
+
+
+def _no_tables(
+    stream: CellStream, compiled: "CompiledEdition", gmap: GrammarMap, wanted: str
+) -> tuple[str, Optional[int], Optional[int]]:
+    """The parser never entered a table: say what the text has instead, and where."""
+    for cell in stream.cells:
+        parts = compiled.lexer.tokenize(cell.text)
+        if parts and parts[0][0] in gmap.table_of:
+            table = gmap.table_of[parts[0][0]]
+            return (
+                f"table {table} is incomplete: its first cells are missing (expected {wanted} "
+                f"before {gmap.describe(parts[0][0])} {cell.text!r})",
+                cell.line,
+                cell.column,
+            )
+    return (
+        "no report tables found: this does not look like a government information disclosure "
+        f"annual report (expected {wanted}, the caption of table 二)",
+        None,
+        None,
+    )
 
 
 def _looks_garbled(text: str) -> bool:

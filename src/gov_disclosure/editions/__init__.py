@@ -55,14 +55,23 @@ def grammar_dir() -> Path:
     raise FileNotFoundError("gov_disclosure grammars not found; the installation is incomplete")
 
 
+#: Cells every template edition prints (table captions and headers).
+TEMPLATE_MARKERS = re.compile(r"第二十条第\([一五六八]\)项|本列数据的勾稽关系|申请人情况|未经复议直接起诉|复议后起诉")
+
+
 def markers(*patterns: str) -> Callable[[str], Detection]:
-    """A detector that scores one point per pattern found, naming what it found."""
+    """A detector: 10 points per distinctive pattern found, 1 if only the shared
+    template captions are there (so a report cut before its distinctive headers
+    still goes to the newest edition, whose parser then says what is missing)."""
     compiled = [(p, re.compile(p)) for p in patterns]
 
     def detector(text: str) -> Detection:
         found = [p for p, rx in compiled if rx.search(text)]
         if found:
-            return len(found), "found " + ", ".join(found)
+            return 10 * len(found), "found " + ", ".join(found)
+        shared = TEMPLATE_MARKERS.search(text)
+        if shared:
+            return 1, f"found only the shared template caption {shared.group()!r}, none of " + ", ".join(patterns)
         return 0, "none of " + ", ".join(patterns) + " found"
 
     return detector
@@ -225,7 +234,7 @@ def detect(text: str) -> Edition:
         if old:
             reasons["note"] = f"the text uses pre-2019 statistics ({old.group()}), which have no fixed tables"
         raise UnknownEditionError(reasons)
-    scored.sort(key=lambda s: (-s[0], s[1]))
+    scored.sort(key=lambda s: (-s[0], [-ord(c) for c in s[1]]))
     return scored[0][2]
 
 
