@@ -17,7 +17,11 @@ __all__ = ["find_year", "find_agency"]
 
 _PERIOD = re.compile(r"统计期限[^。\n]{0,12}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
 _PERIOD_RANGE = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
-_TITLE = re.compile(r"^\s*(?P<agency>[^\n。,;:]{0,40}?)\s*(?:关于)?\s*(?P<year>(?:19|20)\d\d)\s*年度?\s*(?:度)?\s*政府信息公开(?:工作)?(?:年度)?(?:报告)?", re.M)
+_TITLE = re.compile(
+    r"^[ \t]*(?P<agency>[^\n《》()。,;:、]{0,40}?)[ \t]*(?:关于)?[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*年度?)?"
+    r"[ \t]*政府信息公开(?:工作)?(?:年度)?(?:报告)?[ \t]*$",
+    re.M,
+)
 _OVERVIEW = re.compile(r"一、\s*总体情况\s*\n?(?P<body>[^\n]{0,200})")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _SECTION_1 = re.compile(r"^\s*一、\s*总体情况", re.M)
@@ -35,7 +39,7 @@ def find_year(text: str) -> Optional[int]:
     if m:
         return int(m.group(1))
     m = _TITLE.search(_head(text))
-    if m:
+    if m and m.group("year"):
         return int(m.group("year"))
     m = _OVERVIEW.search(text)
     if m:

@@ -90,9 +90,18 @@ def has_traditional(text: str) -> bool:
     return _opencc_tables()[1].search(text) is not None
 
 
+#: Words that Taiwan-style phrase converters (OpenCC s2twp, some "big5 gate" mirrors)
+#: substitute in the template's labels, mapped back after the character map.
+#: Each pair has equal length, so columns stay true.
+TAIWAN_WORDS = {"资讯": "信息", "档案": "文件", "专案": "项目", "资料": "数据", "程式": "程序"}
+_TAIWAN = re.compile("|".join(TAIWAN_WORDS))
+
+
 def to_simplified(text: str) -> str:
-    """Traditional → simplified and full-width → half-width, character by character."""
-    return text.translate(_opencc_tables()[0])
+    """Traditional → simplified and full-width → half-width, character by character,
+    then the Taiwan-style label words back to the mainland ones."""
+    text = text.translate(_opencc_tables()[0])
+    return _TAIWAN.sub(lambda m: TAIWAN_WORDS[m.group()], text)
 
 
 def _half_width(match: "re.Match[str]") -> str:
