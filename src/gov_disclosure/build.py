@@ -28,8 +28,10 @@ from .lexer import base_name
 
 __all__ = ["Built", "SourceMap", "ModelBuilder", "model_rules", "is_row_class", "MISSING_MARKS"]
 
-#: Printed marks that mean "no value" (besides an empty cell).
-MISSING_MARKS = re.compile(r"[—–―-]+|/|无|不适用|")
+#: Printed marks that mean "no value".  ``∅`` stands for a blank table cell (the
+#: document adapters write it); its printed text is recorded as "".
+BLANK = "∅"
+MISSING_MARKS = re.compile(r"[—–―-]+|/|无|不适用|∅|")
 
 _NUMBER = re.compile(r"(?P<sign>[-+]?)(?P<digits>\d+(?:,\d{3})*)(?P<frac>\.\d+)?(?P<unit>\D*)")
 
@@ -77,7 +79,7 @@ class SourceMap:
                 path = f"{prefix}.{name}"
                 locations[path] = (tok.line, tok.column)
                 if getattr(b.obj, name) is None:
-                    printed[path] = str(tok)
+                    printed[path] = "" if tok == BLANK else str(tok)
 
         for root in self._roots:
             walk(root, root.name)
