@@ -1,0 +1,220 @@
+"""Hypothesis strategies for reports, public so downstream projects can test with them.
+
+>>> from hypothesis import given
+>>> from gov_disclosure.strategies import reports, report_texts
+>>> @given(reports(edition="2021"))
+... def test_my_pipeline(report):
+...     assert my_pipeline(report) ...
+
+``reports(consistent=True)`` builds reports whose every validation rule holds by
+construction (disposition rows are drawn, totals and carried-forward numbers are
+derived); ``report_texts()`` draws a report and renders it as text in one of the
+layouts real pages use, returning ``(report, text)``.
+
+Needs ``hypothesis`` (the ``[test]`` extra).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Optional, Sequence
+
+import attrs
+from hypothesis import strategies as st
+
+from .model import (
+    ActiveDisclosure2019,
+    ActiveDisclosure2021,
+    AppealCounts,
+    Appeals,
+    ApplicantCounts,
+    Applications,
+    Applications2019,
+    Report,
+)
+from .render import LAYOUTS, render
+from .rules import APPLICANT_COLUMNS
+
+__all__ = ["counts", "reports", "report_texts", "AGENCIES", "EDITIONS"]
+
+EDITIONS = ("2021", "2019")
+
+#: Reporting bodies the strategies name (each survives simplified → traditional → simplified).
+AGENCIES = (
+    "北京市海淀区人民政府",
+    "上海市人民政府办公厅",
+    "浙江省杭州市西湖区教育局",
+    "区信访办",
+    "江苏省淮安市人民政府",
+    "某县市场监督管理局",
+)
+
+
+def counts(large: bool = True) -> st.SearchStrategy[int]:
+    """Realistic counts: mostly 0 and small numbers, sometimes thousands."""
+    small = st.integers(min_value=0, max_value=9)
+    if not large:
+        return small
+    return st.one_of(small, small, small, st.integers(min_value=10, max_value=999), st.integers(0, 60000))
+
+
+def _decimal(max_value: int = 100000) -> st.SearchStrategy[Decimal]:
+    return st.builds(
+        lambda whole, frac, places: Decimal(whole) + (Decimal(frac) / Decimal(10) ** places if places else 0),
+        st.integers(0, max_value),
+        st.integers(0, 9999),
+        st.sampled_from([0, 0, 1, 2, 4]),
+    ).map(lambda d: d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize())
+
+
+def _row(cls: type, values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    names = [a.name for a in attrs.fields(cls)]
+    return st.fixed_dictionaries({n: values for n in names}).map(lambda kw: cls(**kw))
+
+
+@st.composite
+def _applicant_row(draw: Any, values: st.SearchStrategy[int]) -> ApplicantCounts:
+    parts = {c: draw(values) for c in APPLICANT_COLUMNS}
+    return ApplicantCounts(**parts, total=sum(parts.values()))
+
+
+def _sum_rows(rows: Sequence[ApplicantCounts]) -> ApplicantCounts:
+    return ApplicantCounts(
+        **{c: sum(getattr(r, c) for r in rows) for c in (*APPLICANT_COLUMNS, "total")}
+    )
+
+
+def _leaves(obj: Any) -> list[ApplicantCounts]:
+    if isinstance(obj, ApplicantCounts):
+        return [obj]
+    return [leaf for a in attrs.fields(type(obj)) for leaf in _leaves(getattr(obj, a.name))]
+
+
+@st.composite
+def _applications(draw: Any, cls: type, large: bool) -> Any:
+    values = counts(large)
+    kwargs: dict[str, Any] = {}
+    for a in attrs.fields(cls):
+        if a.name in ("new_received", "carried_over", "total", "carried_forward"):
+            continue
+        sub = a.default.factory
+        if sub is ApplicantCounts:
+            kwargs[a.name] = draw(_applicant_row(values))
+        else:
+            kwargs[a.name] = sub(**{b.name: draw(_applicant_row(values)) for b in attrs.fields(sub)})
+    total = _sum_rows([leaf for v in kwargs.values() for leaf in _leaves(v)])
+    small = counts(False)
+    forward = {c: draw(small) for c in APPLICANT_COLUMNS}
+    over = {c: min(draw(small), getattr(total, c) + forward[c]) for c in APPLICANT_COLUMNS}
+    new = {c: getattr(total, c) + forward[c] - over[c] for c in APPLICANT_COLUMNS}
+    row = lambda d: ApplicantCounts(**d, total=sum(d.values()))  # noqa: E731
+    return cls(**kwargs, total=total, new_received=row(new), carried_over=row(over), carried_forward=row(forward))
+
+
+@st.composite
+def _appeals(draw: Any, large: bool) -> Appeals:
+    values = counts(large)
+    groups = {}
+    for a in attrs.fields(Appeals):
+        parts = {n: draw(values) for n in ("upheld", "corrected", "other", "pending")}
+        groups[a.name] = AppealCounts(**parts, total=sum(parts.values()))
+    return Appeals(**groups)
+
+
+def _active(edition: str, large: bool) -> st.SearchStrategy[Any]:
+    values = counts(large)
+    if edition == "2021":
+        from .model import Decisions, DocumentCounts, FeeAmount
+
+        return st.builds(
+            ActiveDisclosure2021,
+            regulations=_row(DocumentCounts, values),
+            normative_documents=_row(DocumentCounts, values),
+            licensing=_row(Decisions, values),
+            punishment=_row(Decisions, values),
+            coercion=_row(Decisions, values),
+            fees=st.builds(FeeAmount, amount=_decimal()),
+        )
+    from .model import FeeItems, ItemChanges, Procurement, Publications
+
+    signed = st.integers(-500, 500)
+    items = st.builds(ItemChanges, previous_items=values, change=signed, decisions=values)
+    return st.builds(
+        ActiveDisclosure2019,
+        regulations=_row(Publications, values),
+        normative_documents=_row(Publications, values),
+        licensing=items,
+        other_services=items,
+        punishment=items,
+        coercion=items,
+        fees=st.builds(FeeItems, previous_items=values, change=signed),
+        procurement=st.builds(
+            Procurement, items=values, amount=_decimal(10**8), amount_unit=st.sampled_from([None, "元", "万元"])
+        ),
+    )
+
+
+@st.composite
+def _inconsistent(draw: Any, edition: str, large: bool) -> Report:
+    """Any values at all, including missing cells: rules may or may not hold."""
+    base = draw(reports(edition=edition, consistent=True, large=large))
+    data = base.to_dict()
+    values = st.one_of(counts(large), st.none())
+
+    def scramble(node: dict[str, Any]) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                scramble(value)
+            elif isinstance(value, int) and draw(st.integers(0, 3)) == 0:
+                node[key] = draw(values)
+
+    for table in ("applications", "appeals"):
+        scramble(data[table])
+    return Report.from_dict(data)
+
+
+@st.composite
+def reports(
+    draw: Any, edition: Optional[str] = None, consistent: bool = True, large: bool = True
+) -> Report:
+    """Reports of ``edition`` (``"2021"``, ``"2019"`` or None for either).
+
+    With ``consistent=True`` every validation rule holds; with ``False`` some
+    cells of tables 三 and 四 are replaced by arbitrary numbers or left missing.
+    ``large=False`` keeps every count below 10.
+    """
+    ed = edition or draw(st.sampled_from(EDITIONS))
+    if not consistent:
+        return draw(_inconsistent(ed, large))
+    year = draw(st.one_of(st.none(), st.integers(2019, 2026)))
+    agency = draw(st.one_of(st.none(), st.sampled_from(AGENCIES))) if year is not None else None
+    return Report(
+        edition=ed,
+        agency=agency,
+        year=year,
+        active_disclosure=draw(_active(ed, large)),
+        applications=draw(_applications(Applications if ed == "2021" else Applications2019, large)),
+        appeals=draw(_appeals(large)),
+    )
+
+
+@st.composite
+def report_texts(
+    draw: Any,
+    edition: Optional[str] = None,
+    layouts: Sequence[str] = LAYOUTS,
+    traditional: Optional[bool] = None,
+    fullwidth: Optional[bool] = None,
+    consistent: bool = True,
+) -> tuple[Report, str]:
+    """``(report, text)``: a report and its rendering in one of ``layouts``.
+
+    ``traditional`` / ``fullwidth`` None means "either"; traditional text uses one
+    of OpenCC's ``s2t``, ``s2tw`` and ``s2twp`` (Taiwan phrasing) converters.
+    """
+    report = draw(reports(edition=edition, consistent=consistent))
+    layout = draw(st.sampled_from(list(layouts)))
+    trad = draw(st.booleans()) if traditional is None else traditional
+    config: Any = draw(st.sampled_from(["s2t", "s2tw", "s2twp"])) if trad else False
+    wide = draw(st.booleans()) if fullwidth is None else fullwidth
+    return report, render(report, layout, traditional=config, fullwidth=wide)
