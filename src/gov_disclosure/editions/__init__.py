@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, Sequence, Union
@@ -32,6 +33,8 @@ __all__ = [
     "grammar_dir",
     "detect",
     "CompiledEdition",
+    "load_entry_points",
+    "markers",
 ]
 
 ENTRY_POINT_GROUP = "gov_disclosure.editions"
@@ -176,29 +179,36 @@ def unregister(name: str) -> None:
     _cache.pop(name, None)
 
 
-def _load_entry_points() -> None:
+def load_entry_points(reload: bool = False) -> None:
+    """Register the editions installed packages declare in the entry-point group
+    ``gov_disclosure.editions`` (done once, on first use of the registry)."""
     global _entry_points_loaded
-    if _entry_points_loaded:
+    if _entry_points_loaded and not reload:
         return
     _entry_points_loaded = True
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        obj = ep.load()
-        edition = obj() if callable(obj) and not isinstance(obj, Edition) else obj
+        try:
+            obj = ep.load()
+            edition = obj() if callable(obj) and not isinstance(obj, Edition) else obj
+        except Exception as exc:  # a broken plug-in must not break parsing
+            warnings.warn(f"gov_disclosure: edition entry point {ep.name!r} failed to load: {exc}", stacklevel=2)
+            continue
         if not isinstance(edition, Edition):
-            raise TypeError(f"entry point {ep.name!r} in {ENTRY_POINT_GROUP} gave {edition!r}, not an Edition")
+            warnings.warn(f"gov_disclosure: entry point {ep.name!r} gave {edition!r}, not an Edition", stacklevel=2)
+            continue
         if edition.name not in _registry:
             register(edition)
 
 
 def available() -> list[str]:
     """Names of the registered editions, newest first."""
-    _load_entry_points()
+    load_entry_points()
     return sorted(_registry, reverse=True)
 
 
 def get(name: str) -> Edition:
     """The registered edition called ``name``."""
-    _load_entry_points()
+    load_entry_points()
     try:
         return _registry[name]
     except KeyError:
@@ -209,7 +219,7 @@ def get(name: str) -> Edition:
 
 
 def all_editions() -> Iterable[Edition]:
-    _load_entry_points()
+    load_entry_points()
     return [_registry[n] for n in available()]
 
 
