@@ -35,7 +35,7 @@ from .model import (
 from .render import LAYOUTS, render
 from .rules import APPLICANT_COLUMNS
 
-__all__ = ["counts", "reports", "report_texts", "AGENCIES", "EDITIONS"]
+__all__ = ["counts", "reports", "report_texts", "AGENCIES", "EDITIONS", "SCALES"]
 
 EDITIONS = ("2021", "2019")
 
@@ -50,12 +50,16 @@ AGENCIES = (
 )
 
 
-def counts(large: bool = True) -> st.SearchStrategy[int]:
-    """Realistic counts: mostly 0 and small numbers, sometimes thousands."""
+def counts(large: bool = True, scale: int = 999) -> st.SearchStrategy[int]:
+    """Realistic counts: mostly 0 and small numbers, sometimes up to ``scale``."""
     small = st.integers(min_value=0, max_value=9)
     if not large:
         return small
-    return st.one_of(small, small, small, st.integers(min_value=10, max_value=999), st.integers(0, 60000))
+    return st.one_of(st.just(0), small, small, st.integers(min_value=0, max_value=scale))
+
+
+#: Sizes of reporting bodies: a township office, a county bureau, a city, a ministry.
+SCALES = (9, 99, 999, 20000)
 
 
 def _decimal(max_value: int = 100000) -> st.SearchStrategy[Decimal]:
@@ -91,8 +95,8 @@ def _leaves(obj: Any) -> list[ApplicantCounts]:
 
 
 @st.composite
-def _applications(draw: Any, cls: type, large: bool) -> Any:
-    values = counts(large)
+def _applications(draw: Any, cls: type, large: bool, scale: int = 999) -> Any:
+    values = counts(large, scale)
     kwargs: dict[str, Any] = {}
     for a in attrs.fields(cls):
         if a.name in ("new_received", "carried_over", "total", "carried_forward"):
@@ -112,8 +116,8 @@ def _applications(draw: Any, cls: type, large: bool) -> Any:
 
 
 @st.composite
-def _appeals(draw: Any, large: bool) -> Appeals:
-    values = counts(large)
+def _appeals(draw: Any, large: bool, scale: int = 999) -> Appeals:
+    values = counts(large, max(9, scale // 100))
     groups = {}
     for a in attrs.fields(Appeals):
         parts = {n: draw(values) for n in ("upheld", "corrected", "other", "pending")}
@@ -121,8 +125,8 @@ def _appeals(draw: Any, large: bool) -> Appeals:
     return Appeals(**groups)
 
 
-def _active(edition: str, large: bool) -> st.SearchStrategy[Any]:
-    values = counts(large)
+def _active(edition: str, large: bool, scale: int = 999) -> st.SearchStrategy[Any]:
+    values = counts(large, scale * 10)
     if edition == "2021":
         from .model import Decisions, DocumentCounts, FeeAmount
 
@@ -186,15 +190,17 @@ def reports(
     ed = edition or draw(st.sampled_from(EDITIONS))
     if not consistent:
         return draw(_inconsistent(ed, large))
-    year = draw(st.one_of(st.none(), st.integers(2019, 2026)))
-    agency = draw(st.one_of(st.none(), st.sampled_from(AGENCIES))) if year is not None else None
+    scale = draw(st.sampled_from(SCALES))
+    years = st.integers(2019, 2020) if ed == "2019" else st.integers(2021, 2026)
+    year = draw(st.one_of(st.none(), years))
+    agency = draw(st.one_of(st.none(), st.sampled_from(AGENCIES)))
     return Report(
         edition=ed,
         agency=agency,
         year=year,
-        active_disclosure=draw(_active(ed, large)),
-        applications=draw(_applications(Applications if ed == "2021" else Applications2019, large)),
-        appeals=draw(_appeals(large)),
+        active_disclosure=draw(_active(ed, large, scale)),
+        applications=draw(_applications(Applications if ed == "2021" else Applications2019, large, scale)),
+        appeals=draw(_appeals(large, scale)),
     )
 
 
