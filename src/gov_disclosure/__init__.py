@@ -21,6 +21,7 @@ from .errors import (
     UnknownEditionError,
 )
 from .model import Report
+from .records import to_dataframe
 from .validate import Issue, is_valid, validate
 
 __version__ = "0.1.0"

@@ -1,0 +1,162 @@
+"""Records: a report as one flat row per cell, and many reports as a pandas DataFrame.
+
+Each record is a dict with the keys of :data:`RECORD_COLUMNS`::
+
+    source   the file (or any label) the report came from, or None
+    agency   Report.agency
+    year     Report.year
+    edition  "2019" or "2021"
+    table    the table key: "active_disclosure" (table 二), "applications" (table 三)
+             or "appeals" (table 四) -- see :data:`TABLE_NUMERALS`
+    row      the row address inside the table, dotted: "denied.state_secret", "total"
+    column   the column (field) name: "natural_person", "amount", "total"
+    path     the full cell address, "<table>.<row>.<column>", the same string as in
+             Report.cells(), Report.get() and Issue.path
+    value    int, Decimal (money, exact), None (blank/dash cell) or, for the one text
+             cell (2019 procurement.amount_unit), a str
+
+Records come in :meth:`Report.cells` order (template order).
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Union
+
+from .errors import MissingExtraError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .model import Report
+
+__all__ = [
+    "RECORD_COLUMNS",
+    "TABLE_NUMERALS",
+    "report_records",
+    "iter_records",
+    "cell_layout",
+    "to_dataframe",
+]
+
+#: The keys of every record, in order.
+RECORD_COLUMNS: tuple[str, ...] = ("source", "agency", "year", "edition", "table", "row", "column", "path", "value")
+
+#: Table key → the numeral the template prints for it (二, 三, 四).
+TABLE_NUMERALS: dict[str, str] = {
+    "active_disclosure": "二",
+    "applications": "三",
+    "appeals": "四",
+}
+
+#: One cell of a layout: (path, table, row, column, getter).
+Cell = tuple[str, str, str, str, Callable[[Any], Any]]
+
+_LAYOUTS: dict[tuple[type, ...], tuple[Cell, ...]] = {}
+
+
+def _split(path: str) -> tuple[str, str, str]:
+    table, rest = path.split(".", 1)
+    row, _, column = rest.rpartition(".")
+    return table, row, column
+
+
+def cell_layout(report: "Report") -> tuple[Cell, ...]:
+    """``(path, table, row, column, getter)`` for every cell of ``report``'s shape.
+
+    The layout depends only on the model classes of the report's tables (i.e. its
+    edition), so it is computed once per shape and cached; ``getter(report)``
+    returns the cell's value.  The order is :meth:`Report.cells` order.
+    """
+    key = (type(report.active_disclosure), type(report.applications), type(report.appeals))
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = tuple((path, *_split(path), attrgetter(path)) for path, _ in report.cells())
+        _LAYOUTS[key] = layout
+    return layout
+
+
+def iter_records(report: "Report", source: Optional[str] = None) -> Iterator[dict[str, Any]]:
+    """Like :func:`report_records`, lazily."""
+    head = {"source": source, "agency": report.agency, "year": report.year, "edition": report.edition}
+    for path, table, row, column, getter in cell_layout(report):
+        yield {**head, "table": table, "row": row, "column": column, "path": path, "value": getter(report)}
+
+
+def report_records(report: "Report", source: Optional[str] = None) -> list[dict[str, Any]]:
+    """One dict per cell of ``report`` (keys :data:`RECORD_COLUMNS`), in template order.
+
+    >>> recs = report.to_records("a.txt")                      # doctest: +SKIP
+    >>> recs[0]                                                 # doctest: +SKIP
+    {'source': 'a.txt', 'agency': None, 'year': 2024, 'edition': '2021',
+     'table': 'active_disclosure', 'row': 'regulations', 'column': 'issued',
+     'path': 'active_disclosure.regulations.issued', 'value': 0}
+    """
+    return list(iter_records(report, source))
+
+
+ReportLike = Union["Report", tuple[Optional[str], "Report"]]
+
+
+def to_dataframe(reports: Union["Report", Iterable[ReportLike]], *, sources: Optional[Iterable[Optional[str]]] = None) -> "pd.DataFrame":
+    """A pandas DataFrame with one row per cell of every report (columns :data:`RECORD_COLUMNS`).
+
+    ``reports`` is a Report, an iterable of Reports, or an iterable of
+    ``(source, Report)`` pairs (the shape :func:`gov_disclosure.cli.parse_paths`
+    yields, minus failures).  ``sources`` optionally gives a source per report.
+
+    Column types: ``source``, ``agency``, ``edition``, ``table``, ``row``,
+    ``column``, ``path`` are strings (``table``/``edition`` as categoricals);
+    ``year`` is a nullable ``Int64``; ``value`` is an ``object`` column holding the
+    exact values (``int``, ``Decimal``, ``None``, and the ``str`` unit of a 2019
+    procurement amount).  For arithmetic use
+    ``pd.to_numeric(df["value"], errors="coerce")`` (floats) or keep the Python
+    objects for exact sums.
+
+    Needs the optional dependency pandas (``pip install 'gov-disclosure[pandas]'``);
+    raises :class:`~gov_disclosure.errors.MissingExtraError` without it.
+    """
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingExtraError("pandas", "pandas", "a DataFrame") from None
+    from .model import Report
+
+    if isinstance(reports, Report):
+        reports = [reports]
+    source_iter = iter(sources) if sources is not None else None
+    columns: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}
+    for item in reports:
+        if isinstance(item, tuple):
+            source, report = item
+        else:
+            source, report = None, item
+        if source_iter is not None:
+            source = next(source_iter, None)
+        layout = cell_layout(report)
+        n = len(layout)
+        columns["source"].extend([source] * n)
+        columns["agency"].extend([report.agency] * n)
+        columns["year"].extend([report.year] * n)
+        columns["edition"].extend([report.edition] * n)
+        for path, table, row, column, getter in layout:
+            columns["table"].append(table)
+            columns["row"].append(row)
+            columns["column"].append(column)
+            columns["path"].append(path)
+            columns["value"].append(getter(report))
+    frame = pd.DataFrame(
+        {
+            "source": pd.array(columns["source"], dtype=object),
+            "agency": pd.array(columns["agency"], dtype=object),
+            "year": pd.array(columns["year"], dtype="Int64"),
+            "edition": pd.Categorical(columns["edition"]),
+            "table": pd.Categorical(columns["table"], categories=list(TABLE_NUMERALS)),
+            "row": pd.array(columns["row"], dtype=object),
+            "column": pd.array(columns["column"], dtype=object),
+            "path": pd.array(columns["path"], dtype=object),
+            "value": pd.array(columns["value"], dtype=object),
+        },
+        columns=list(RECORD_COLUMNS),
+    )
+    return frame
