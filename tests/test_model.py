@@ -82,3 +82,16 @@ def test_report_is_frozen() -> None:
     report = gd.parse(seed_text("002_46ac49f0d77773c6"))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         report.year = 2000  # type: ignore[misc]
+
+
+def test_docs_list_every_address() -> None:
+    """docs/data-model.md names every row address and column of both editions."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "data-model.md").read_text(encoding="utf-8")
+    for name in ("000_4505276ac13c66c6", "004_0aa99e0fac0e428e"):
+        report = gd.parse(seed_text(name))
+        for path, _ in report.cells():
+            row, column = path.rsplit(".", 1)
+            assert f"`{row}`" in doc, row
+            assert f"`{column}`" in doc, column
