@@ -121,15 +121,44 @@ def _fmt(report: Any, parts: Sequence[str]) -> str:
     return " + ".join(f"{_label(report, p).split(' ')[-1]} ({report.get(p)})" for p in parts)
 
 
-def _rows(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Every leaf row (an object of cells) below ``obj``, with its address."""
-    for a in attrs.fields(type(obj)):
-        value = getattr(obj, a.name)
-        if attrs.has(type(value)):
-            if any(attrs.has(type(getattr(value, b.name))) for b in attrs.fields(type(value))):
-                yield from _rows(value, f"{prefix}.{a.name}")
+_PLANS: dict[type, tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...], str, str]]]] = {}
+
+
+def _plan(cls: type) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...], str, str]]]:
+    """For a table class: its leaf rows ``(address suffix, attribute chain)`` and its
+    cells ``(address suffix, chain to the row, field name, kind)``; built once per class."""
+    try:
+        return _PLANS[cls]
+    except KeyError:
+        pass
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    cells: list[tuple[str, tuple[str, ...], str, str]] = []
+
+    def walk(c: type, chain: tuple[str, ...]) -> None:
+        fields = attrs.fields(c)
+        if all(a.metadata.get("kind") != "row" for a in fields):
+            rows.append((".".join(chain), chain))
+        for a in fields:
+            if a.metadata.get("kind") == "row":
+                walk(a.default.factory, (*chain, a.name))
             else:
-                yield f"{prefix}.{a.name}", value
+                cells.append((".".join((*chain, a.name)), chain, a.name, a.metadata.get("kind", "count")))
+
+    walk(cls, ())
+    _PLANS[cls] = (rows, cells)
+    return rows, cells
+
+
+def _follow(obj: Any, chain: tuple[str, ...]) -> Any:
+    for name in chain:
+        obj = getattr(obj, name)
+    return obj
+
+
+def _rows(table: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """Every leaf row (an object of cells) below ``table``, with its address."""
+    for suffix, chain in _plan(type(table))[0]:
+        yield f"{prefix}.{suffix}", _follow(table, chain)
 
 
 def _present(report: Any, paths: Sequence[str]) -> bool:
@@ -153,20 +182,34 @@ APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare
 _ENDS = ("new_received", "carried_over", "total", "carried_forward")
 
 
+def _row_sum(row: Any, parts: Sequence[str], target: str = "total") -> bool:
+    """True if the row's parts add up to its target, or a value is missing."""
+    total = getattr(row, target)
+    acc = 0
+    for name in parts:
+        v = getattr(row, name)
+        if v is None:
+            return True
+        acc += v
+    return total is None or acc == total
+
+
 # --- the rules ---------------------------------------------------------------------
 
 
 @rule("applications.balance")
 def balance(report: Any) -> Iterator[Issue]:
     """Table 三, per column: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理 (the template's 勾稽 note)."""
+    apps = report.applications
     for column in (*APPLICANT_COLUMNS, "total"):
-        left = [f"applications.new_received.{column}", f"applications.carried_over.{column}"]
-        right = [f"applications.total.{column}", f"applications.carried_forward.{column}"]
-        if not _present(report, left + right):
+        values = [getattr(getattr(apps, r), column) for r in _ENDS]
+        if None in values:
             continue
-        a = sum(report.get(p) for p in left)
-        b = sum(report.get(p) for p in right)
+        a = values[0] + values[1]
+        b = values[2] + values[3]
         if a != b:
+            left = [f"applications.new_received.{column}", f"applications.carried_over.{column}"]
+            right = [f"applications.total.{column}", f"applications.carried_forward.{column}"]
             col = _label(report, right[0]).split(" ")[-1]
             message = (
                 f"table 三, column {col}: 第一项加第二项之和 {_fmt(report, left)} = {a} "
@@ -179,7 +222,9 @@ def balance(report: Any) -> Iterator[Issue]:
 @rule("applications.row_sum")
 def applications_row_sum(report: Any) -> Iterator[Issue]:
     """Table 三, per row: the six applicant columns add up to 总计."""
-    for path, _ in _rows(report.applications, "applications"):
+    for path, row in _rows(report.applications, "applications"):
+        if _row_sum(row, APPLICANT_COLUMNS):
+            continue
         parts = [f"{path}.{c}" for c in APPLICANT_COLUMNS]
         issue = _sum_issue(report, "applications.row_sum", f"{path}.total", parts,
                            lambda: f"table 三, row {_label(report, path)}: the six applicant columns")
@@ -190,15 +235,17 @@ def applications_row_sum(report: Any) -> Iterator[Issue]:
 @rule("applications.results_sum")
 def results_sum(report: Any) -> Iterator[Issue]:
     """Table 三, per column: （七）总计 equals the sum of the result rows （一） to （六）."""
-    results = [p for p, _ in _rows(report.applications, "applications") if p.split(".")[1] not in _ENDS]
+    results = [(p, row) for p, row in _rows(report.applications, "applications") if p.split(".")[1] not in _ENDS]
+    total_row = report.applications.total
     for column in (*APPLICANT_COLUMNS, "total"):
-        parts = [f"{p}.{column}" for p in results]
-        target = f"applications.total.{column}"
-        if not _present(report, [target, *parts]):
+        values = [getattr(row, column) for _, row in results]
+        actual = getattr(total_row, column)
+        if actual is None or None in values:
             continue
-        expected = sum(report.get(p) for p in parts)
-        actual = report.get(target)
+        expected = sum(values)
         if expected != actual:
+            target = f"applications.total.{column}"
+            parts = [f"{p}.{column}" for p, _ in results]
             col = _label(report, target).split(" ")[-1]
             message = (
                 f"table 三, column {col}: the result rows （一） to （六） add up to {expected}, "
@@ -211,7 +258,9 @@ def results_sum(report: Any) -> Iterator[Issue]:
 @rule("appeals.row_sum")
 def appeals_row_sum(report: Any) -> Iterator[Issue]:
     """Table 四, per group: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
-    for path, _ in _rows(report.appeals, "appeals"):
+    for path, row in _rows(report.appeals, "appeals"):
+        if _row_sum(row, ("upheld", "corrected", "other", "pending")):
+            continue
         parts = [f"{path}.{c}" for c in ("upheld", "corrected", "other", "pending")]
         issue = _sum_issue(report, "appeals.row_sum", f"{path}.total", parts,
                            lambda: f"table 四, {_label(report, path)}")
@@ -219,33 +268,35 @@ def appeals_row_sum(report: Any) -> Iterator[Issue]:
             yield issue
 
 
-def _cells(report: Any) -> Iterator[tuple[str, Any, str]]:
+def _cells(report: Any) -> Iterator[tuple[str, str, Any, str]]:
+    """``(table, address suffix, value, kind)`` of every cell (addresses built on demand)."""
     for table in _TABLE:
-        for path, value in iter_cells(getattr(report, table), table):
-            *parent, name = path.split(".")
-            owner = report.get(".".join(parent))
-            kind = attrs.fields_dict(type(owner))[name].metadata.get("kind", "count")
-            yield path, value, kind
+        obj = getattr(report, table)
+        for suffix, chain, name, kind in _plan(type(obj))[1]:
+            row = obj
+            for part in chain:
+                row = getattr(row, part)
+            yield table, suffix, getattr(row, name), kind
 
 
 @rule("value.negative")
 def negative(report: Any) -> Iterator[Issue]:
     """A count below zero (the signed 2019 本年增/减 columns are exempt)."""
-    for path, value, kind in _cells(report):
-        if kind in ("count", "decimal") and value is not None and value < 0:
-            table = _TABLE[path.split(".")[0]]
+    for table, suffix, value, kind in _cells(report):
+        if value is not None and kind in ("count", "decimal") and value < 0:
+            path = f"{table}.{suffix}"
             yield Issue("value.negative", get("value.negative").severity,
-                        f"table {table}, {_label(report, path)}: {value} is below zero", path, 0, value)
+                        f"table {_TABLE[table]}, {_label(report, path)}: {value} is below zero", path, 0, value)
 
 
 @rule("value.missing", severity="warning")
 def missing(report: Any) -> Iterator[Issue]:
     """A cell of the template left empty or marked —, /, 无 (rules that need it are skipped)."""
-    for path, value, kind in _cells(report):
+    for table, suffix, value, kind in _cells(report):
         if value is None and kind != "text":
+            path = f"{table}.{suffix}"
             printed = report.printed.get(path, "")
             shown = f"printed {printed!r}" if printed else "empty"
-            table = _TABLE[path.split(".")[0]]
             yield Issue("value.missing", get("value.missing").severity,
-                        f"table {table}, {_label(report, path)}: no value ({shown}); rules using it were skipped",
+                        f"table {_TABLE[table]}, {_label(report, path)}: no value ({shown}); rules using it were skipped",
                         path, None, printed or None)
