@@ -1,0 +1,418 @@
+"""HTML adapter: a report page (or a fragment of one) → report text.
+
+The adapter only changes the *layout*: every table row becomes one line with its
+cells joined by `` | ``, every paragraph (``<p>``, ``<div>``, heading, list item,
+``<br>``-separated line) becomes one plain line, in document order.  The
+normaliser and the grammar then read that text exactly as they read a report
+copied from a web page, so nothing here knows the template's labels.
+
+Tables:
+
+* ``rowspan``/``colspan`` are resolved on a grid; a merged cell is written once,
+  in the row where it starts (never copied into each grid slot);
+* text inside a cell is joined with single spaces (``本年新<br>制作数量`` →
+  ``本年新 制作数量``; the normaliser joins neighbouring label pieces);
+* a blank cell (``&nbsp;``, empty) in a column that holds numbers is written as
+  :data:`BLANK` (``∅``), the grammar's mark for an empty cell, so the numbers
+  after it keep their columns; blank header and filler cells are left out;
+* a table nested in another is read as a table, the outer one (page layout) as
+  running text;
+* a table split in two (a second ``<table>`` repeating the header rows of the
+  first) is read as one: the repeated header rows are dropped.
+
+Parser: `selectolax <https://github.com/rushter/selectolax>`_ (the ``[html]``
+extra; the lexbor engine, a fast HTML5-conformant C parser) when installed,
+else the standard library's :mod:`html.parser` — slower, but the result is the
+same, so HTML never needs an extra.
+
+:func:`table_lines` (grid rows → report lines) is shared with the DOCX and PDF
+adapters.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.parser import HTMLParser
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+
+from ..errors import InputFormatError
+
+__all__ = [
+    "html_to_text",
+    "decode_html",
+    "table_lines",
+    "clean_cell",
+    "is_number",
+    "has_report_tables",
+    "BLANK",
+    "GridRow",
+]
+
+#: The grammar's mark for a table cell left blank (it reads as a missing value).
+BLANK = "∅"
+
+#: One table row: ``(grid column, cell text)`` for each cell that *starts* in the
+#: row (the grid slots a merged cell spans in later rows/columns are not listed).
+GridRow = Sequence[tuple[int, str]]
+
+_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff|｜]+")
+_NUMBER = re.compile(r"[-+－＋]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?(?:万元|元|件|条|个|项|份)?")
+_MARKERS = re.compile(
+    r"第二十[条條]第[(（][一五六八九][)）][项項]|申[请請]人情[况況]|勾稽[关關][系係]|未[经經][复復][议議]直接起[诉訴]"
+)
+
+
+def clean_cell(text: str) -> str:
+    """A cell's or paragraph's text on one line: whitespace runs (``&nbsp;``,
+    ideographic space, line breaks) become one space; ``|`` (the cell separator of
+    the report text) is treated as space too."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def is_number(text: str) -> bool:
+    """True if ``text`` is a number as tables print it (``12``, ``1,234``, ``3.5``, ``251000元``)."""
+    return _NUMBER.fullmatch(text) is not None
+
+
+def has_report_tables(text: str) -> bool:
+    """True if ``text`` holds a caption or header of the template's tables."""
+    return _MARKERS.search(_SPACE.sub("", text)) is not None
+
+
+def _header_texts(rows: Sequence[GridRow]) -> list[list[str]]:
+    """The leading rows that hold no number (a table's header), as texts."""
+    head = []
+    for row in rows:
+        texts = [clean_cell(t) for _, t in row]
+        if any(is_number(t) for t in texts):
+            break
+        head.append([t for t in texts if t])
+    return head
+
+
+def drop_repeated_header(previous: Sequence[GridRow], rows: Sequence[GridRow]) -> list[GridRow]:
+    """``rows`` without the leading header rows it repeats from ``previous``.
+
+    A table split in two (across pages, or into two ``<table>`` elements) often
+    prints the header again; the grammar wants it once.
+    """
+    before = _header_texts(previous)
+    after = _header_texts(rows)
+    k = 0
+    while k < len(before) and k < len(after) and before[k] == after[k] and after[k]:
+        k += 1
+    return list(rows[k:])
+
+
+def table_lines(rows: Iterable[GridRow]) -> list[str]:
+    """Report lines for a table given as grid rows (see :data:`GridRow`).
+
+    One line per row, cells joined by `` | ``.  The table's *value columns* start
+    at the leftmost grid column holding a number; a blank cell there is written as
+    :data:`BLANK` unless the row is a header row (no number, but text in a value
+    column).  Blank cells left of the value columns (label fillers, the rest of a
+    merged caption) are left out.
+    """
+    cleaned = [[(col, clean_cell(text)) for col, text in row] for row in rows]
+    numeric = [col for row in cleaned for col, t in row if t and is_number(t)]
+    first = min(numeric) if numeric else None
+    lines = []
+    for row in cleaned:
+        header = first is not None and not any(is_number(t) for _, t in row if t)
+        header = header and any(t and col >= first for col, t in row)
+        out = []
+        for col, t in row:
+            if t:
+                out.append(t)
+            elif first is not None and col >= first and not header:
+                out.append(BLANK)
+        if out:
+            lines.append(" | ".join(out))
+    return lines
+
+
+def tables_hold_numbers(tables: Iterable[Iterable[GridRow]]) -> bool:
+    """True if any cell of any table is a number."""
+    return any(is_number(clean_cell(t)) for rows in tables for row in rows for _, t in row)
+
+
+# --- encodings ---------------------------------------------------------------
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk": "gb18030",
+             "big5": "big5hkscs", "big5-hkscs": "big5hkscs", "cp950": "big5hkscs"}
+
+
+def decode_html(data: bytes) -> str:
+    """Decode an HTML page: a BOM wins, then ``<meta charset=…>`` (also the
+    ``http-equiv`` form; GB2312/GBK are read as GB18030, Big5 as Big5-HKSCS),
+    then UTF-8, then GB18030 (:func:`gov_disclosure.normalize.decode`)."""
+    from ..normalize import decode
+
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return decode(data)
+    m = _META_CHARSET.search(data[:4096])
+    if m:
+        name = m.group(1).decode("ascii", "ignore").lower()
+        name = _CHARSETS.get(name, name)
+        try:
+            codec = codecs.lookup(name).name
+        except LookupError:
+            codec = None
+        if codec is not None:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                pass  # the declaration is wrong; guess below
+    return decode(data)
+
+
+# --- the document walk --------------------------------------------------------
+
+_SKIP = frozenset(
+    "head script style noscript template title meta link iframe object embed svg math select option "
+    "button textarea input canvas map area audio video".split()
+)
+_BLOCK = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article header footer main nav aside blockquote "
+    "pre center form hr figure figcaption address caption fieldset legend details summary body html "
+    "tr td th thead tbody tfoot table".split()
+)
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+
+class _Node:
+    """A minimal DOM node for the standard-library parser (same accessors as selectolax)."""
+
+    __slots__ = ("tag", "attributes", "children", "text_content")
+
+    def __init__(self, tag: str, attributes: Optional[dict[str, Optional[str]]] = None, text: str = "") -> None:
+        self.tag = tag
+        self.attributes = attributes or {}
+        self.children: list[_Node] = []
+        self.text_content = text
+
+    def iter(self, include_text: bool = True) -> Iterator["_Node"]:
+        return iter(self.children)
+
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+# Elements an open one implicitly closes (the few HTML rules real report pages rely on).
+_CLOSES = {
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+    "p": {"p"},
+    "li": {"li"},
+    "tbody": {"tbody", "thead", "tfoot", "tr", "td", "th"},
+    "thead": {"tbody", "thead", "tfoot", "tr", "td", "th"},
+    "tfoot": {"tbody", "thead", "tfoot", "tr", "td", "th"},
+}
+_BOUNDARY = frozenset({"table", "html", "body", "div", "td", "th", "ul", "ol"})
+
+
+class _TreeBuilder(HTMLParser):
+    """Builds a :class:`_Node` tree with :mod:`html.parser` (the no-extra fallback)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = _Node("#root")
+        self.stack = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
+        closes = _CLOSES.get(tag)
+        if closes:
+            # close the implicitly ended elements, never across a table, cell or list boundary
+            cut = None
+            for i in range(len(self.stack) - 1, 0, -1):
+                name = self.stack[i].tag
+                if name in closes:
+                    cut = i
+                elif name in _BOUNDARY:
+                    break
+            if cut is not None:
+                del self.stack[cut:]
+        node = _Node(tag, dict(attrs))
+        self.stack[-1].children.append(node)
+        if tag not in _VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, Optional[str]]]) -> None:
+        self.stack[-1].children.append(_Node(tag, dict(attrs)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i].tag == tag:
+                del self.stack[i:]
+                return
+            if self.stack[i].tag == "table" and tag != "table":
+                return  # a stray end tag inside a table closes nothing outside it
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].children.append(_Node("-text", text=data))
+
+
+def _parse(html: str) -> Any:
+    """The document's root node: selectolax (lexbor) if installed, else html.parser."""
+    try:
+        from selectolax.lexbor import LexborHTMLParser
+    except ImportError:
+        builder = _TreeBuilder()
+        builder.feed(html)
+        builder.close()
+        return builder.root
+    tree = LexborHTMLParser(html)
+    return tree.root if tree.root is not None else tree.body
+
+
+def _children(node: Any) -> Iterator[Any]:
+    return node.iter(include_text=True)
+
+
+def _hidden(node: Any) -> bool:
+    attrs = node.attributes
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return bool(style) and _HIDDEN.search(style) is not None
+
+
+def _contains_table(node: Any) -> bool:
+    for child in _children(node):
+        tag = child.tag
+        if tag == "table" or (tag and tag[0] != "-" and _contains_table(child)):
+            return True
+    return False
+
+
+def _span(value: Optional[str], limit: int) -> int:
+    m = re.match(r"\s*(\d+)", value or "")
+    n = int(m.group(1)) if m else 1
+    return min(max(n, 1), limit)
+
+
+class _Walker:
+    """Collects the document as blocks: narrative lines and tables (grid rows)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Union[str, list[list[tuple[int, str]]]]] = []
+        self.buffer: list[str] = []
+
+    # narrative
+    def newline(self) -> None:
+        if self.buffer:
+            line = clean_cell("".join(self.buffer))
+            self.buffer = []
+            if line:
+                self.blocks.append(line)
+
+    def walk(self, node: Any) -> None:
+        for child in _children(node):
+            tag = child.tag
+            if tag == "-text":
+                self.buffer.append(child.text_content or "")
+            elif not tag or tag[0] in "-#!" or tag in _SKIP or _hidden(child):
+                continue
+            elif tag == "br":
+                self.newline()
+            elif tag == "table" and not _contains_table(child):
+                self.newline()
+                self.blocks.append(self.grid(child))
+            elif tag in _BLOCK:
+                self.newline()
+                self.walk(child)
+                self.newline()
+            else:
+                self.walk(child)
+
+    # tables
+    def grid(self, table: Any) -> list[list[tuple[int, str]]]:
+        trs = list(self._rows(table))
+        taken: set[tuple[int, int]] = set()
+        rows: list[list[tuple[int, str]]] = []
+        for r, tr in enumerate(trs):
+            col = 0
+            row: list[tuple[int, str]] = []
+            for cell in _children(tr):
+                if cell.tag not in ("td", "th") or _hidden(cell):
+                    continue
+                while (r, col) in taken:
+                    col += 1
+                rowspan = _span(cell.attributes.get("rowspan"), len(trs) - r)
+                colspan = _span(cell.attributes.get("colspan"), 1000)
+                row.append((col, self.cell_text(cell)))
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        taken.add((r + dr, col + dc))
+                col += colspan
+            rows.append(row)
+        return rows
+
+    def _rows(self, node: Any) -> Iterator[Any]:
+        for child in _children(node):
+            if child.tag == "tr":
+                if not _hidden(child):
+                    yield child
+            elif child.tag in ("thead", "tbody", "tfoot"):
+                yield from self._rows(child)
+
+    def cell_text(self, cell: Any) -> str:
+        parts: list[str] = []
+        self._cell_text(cell, parts)
+        return clean_cell("".join(parts))
+
+    def _cell_text(self, node: Any, parts: list[str]) -> None:
+        for child in _children(node):
+            tag = child.tag
+            if tag == "-text":
+                parts.append(child.text_content or "")
+            elif not tag or tag[0] in "-#!" or tag in _SKIP or _hidden(child):
+                continue
+            elif tag == "br" or tag in _BLOCK:
+                parts.append(" ")
+                self._cell_text(child, parts)
+                parts.append(" ")
+            else:
+                self._cell_text(child, parts)
+
+
+def html_to_text(html: Union[str, bytes]) -> str:
+    """Report text from an HTML page or fragment (``str``, or ``bytes`` in any
+    encoding :func:`decode_html` reads).
+
+    Raises :class:`~gov_disclosure.errors.InputFormatError` when the page holds
+    no table and its text has none of the template's table captions (the report's
+    tables are then images, an attachment, or on another page).
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    walker = _Walker()
+    walker.walk(_parse(html))
+    walker.newline()
+    lines: list[str] = []
+    tables: list[list[list[tuple[int, str]]]] = []
+    previous: Optional[list[list[tuple[int, str]]]] = None
+    for block in walker.blocks:
+        if isinstance(block, str):
+            lines.append(block)
+            previous = None
+            continue
+        rows = drop_repeated_header(previous, block) if previous is not None else block
+        tables.append(block)
+        lines.extend(table_lines(rows))
+        previous = block
+    text = "\n".join(lines) + "\n"
+    if not tables and not has_report_tables(text):
+        raise InputFormatError(
+            "the HTML page has no <table> and none of the report's table captions "
+            "(申请人情况, 第二十条第（一）项 …): the tables may be images or an attachment "
+            "(PDF/DOCX) linked from the page; parse that file instead"
+        )
+    if tables and not has_report_tables(text):
+        raise InputFormatError(
+            f"the HTML page has {len(tables)} table(s) but none of them is a report table "
+            "(no 申请人情况, 第二十条第（一）项 or 未经复议直接起诉 caption): the report's tables "
+            "may be images or an attachment linked from the page"
+        )
+    return text
