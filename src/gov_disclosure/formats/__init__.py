@@ -56,7 +56,7 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
     if format == "html":
         from .html import html_to_text
 
-        return html_to_text(decode(data) if isinstance(data, bytes) else data)
+        return html_to_text(data)  # bytes: decoded there, honouring <meta charset>
     if isinstance(data, str):
         raise InputFormatError(f"{format.upper()} input must be bytes (the file's content), not str")
     if format == "docx":
