@@ -208,6 +208,9 @@ class ModelBuilder(Transformer):
                 )
             kwargs: dict[str, Any] = {}
             for (field_name, kind, label), tok in zip(kinds, values):
+                if kind != "decimal" and tok.isdigit() and tok.isascii():  # the common case
+                    kwargs[field_name] = int(tok)
+                    continue
                 value, unit = convert(kind, tok, lambda: f"row {name}, column {label}")
                 kwargs[field_name] = value
                 if field_name in units:

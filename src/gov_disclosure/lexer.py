@@ -123,24 +123,41 @@ class CellLexer(Lexer):
         stream: CellStream = lexer_state.text
         cells = stream.cells
         history = stream.history
+        append = history.append
         text_type = self.text_type
+        value_type = self.value_type
+        states = self._states
+        stack = parser_state.state_stack
+        tokenize = self.tokenize
+        new = _new_str
         i, n = 0, len(cells)
         while i < n:
-            cell = cells[i]
-            accepts, pre = self._state(parser_state)
-            if text_type in accepts and (pre is None or not pre.match(cell.text)):
-                parts: Optional[tuple[tuple[str, str], ...]] = ((text_type, cell.text),)
+            text, line, column = cells[i]
+            position = stack[-1]
+            try:
+                accepts, pre = states[position]
+            except KeyError:
+                accepts, pre = self._state(parser_state)
+            if text_type in accepts and (pre is None or not pre.match(text)):
+                parts: Optional[tuple[tuple[str, str], ...]] = ((text_type, text),)
+            elif value_type in accepts and text.isdigit():
+                parts = ((value_type, text),)
             else:
-                parts = self.tokenize(cell.text)
+                parts = tokenize(text)
                 if parts is None or parts[0][0] not in accepts:
                     if text_type in accepts:
-                        parts = ((text_type, cell.text),)
+                        parts = ((text_type, text),)
                     else:
                         joined, i = self._join(cells, i, accepts)
-                        parts = joined or parts or ((text_type, cell.text),)
+                        parts = joined or parts or ((text_type, text),)
             for kind, value in parts:
-                tok = _token(kind, value, cell.line, cell.column)
-                history.append(tok)
+                tok = new(Token, value)
+                tok.type = kind
+                tok.value = value
+                tok.start_pos = tok.end_pos = None
+                tok.line = tok.end_line = line
+                tok.column = tok.end_column = column
+                append(tok)
                 yield tok
             i += 1
 
