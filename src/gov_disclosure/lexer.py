@@ -31,17 +31,6 @@ MAX_JOIN = 12
 _new_str = str.__new__
 
 
-def _token(kind: str, value: str, line: int, column: int) -> Token:
-    """A Lark token without Lark's keyword handling (the lexer's hot path)."""
-    tok = _new_str(Token, value)
-    tok.type = kind
-    tok.value = value
-    tok.start_pos = tok.end_pos = None
-    tok.line = tok.end_line = line
-    tok.column = tok.end_column = column
-    return tok
-
-
 class CellStream:
     """The parser's input: the cells of one report, and the tokens lexed so far."""
 

@@ -139,8 +139,8 @@ class OtherProcessing2021:
 
 
 @frozen
-class Applications:
-    """Table 三 (收到和处理政府信息公开申请情况), 2021 edition."""
+class _ApplicationRows:
+    """The rows of table 三 both editions share, up to （五）不予处理."""
 
     new_received: ApplicantCounts = row(ApplicantCounts, "一、本年新收政府信息公开申请数量")
     carried_over: ApplicantCounts = row(ApplicantCounts, "二、上年结转政府信息公开申请数量")
@@ -149,22 +149,21 @@ class Applications:
     denied: Denied = row(Denied, "（三）不予公开")
     unable: Unable = row(Unable, "（四）无法提供")
     not_processed: NotProcessed = row(NotProcessed, "（五）不予处理")
+
+
+@frozen
+class Applications(_ApplicationRows):
+    """Table 三 (收到和处理政府信息公开申请情况), 2021 edition."""
+
     other_processing: OtherProcessing2021 = row(OtherProcessing2021, "（六）其他处理")
     total: ApplicantCounts = row(ApplicantCounts, "（七）总计")
     carried_forward: ApplicantCounts = row(ApplicantCounts, "四、结转下年度继续办理")
 
 
 @frozen
-class Applications2019:
+class Applications2019(_ApplicationRows):
     """Table 三, 2019 edition: （六）其他处理 is a single row."""
 
-    new_received: ApplicantCounts = row(ApplicantCounts, "一、本年新收政府信息公开申请数量")
-    carried_over: ApplicantCounts = row(ApplicantCounts, "二、上年结转政府信息公开申请数量")
-    granted: ApplicantCounts = row(ApplicantCounts, "（一）予以公开")
-    partially_granted: ApplicantCounts = row(ApplicantCounts, "（二）部分公开")
-    denied: Denied = row(Denied, "（三）不予公开")
-    unable: Unable = row(Unable, "（四）无法提供")
-    not_processed: NotProcessed = row(NotProcessed, "（五）不予处理")
     other_processing: ApplicantCounts = row(ApplicantCounts, "（六）其他处理")
     total: ApplicantCounts = row(ApplicantCounts, "（七）总计")
     carried_forward: ApplicantCounts = row(ApplicantCounts, "四、结转下年度继续办理")

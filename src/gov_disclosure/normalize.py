@@ -193,22 +193,6 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
                 continue
             offset = seg.start()
             base = seg.group()
-            if len(pieces) == 1:
-                p = pieces[0]
-                col = offset + base.find(p) + 1
-                if (
-                    continuation
-                    and tail == len(out) - 1 >= 0
-                    and not is_value(p)
-                    and not is_value(out[tail].text)
-                ):
-                    prev = out[tail]
-                    out[tail] = Cell(prev.text + p, prev.line, prev.column)
-                    joined_tail = True
-                else:
-                    append(Cell(p, number, col))
-                continuation = False
-                continue
             run: list[str] = []
             run_col = 0
             search_from = 0

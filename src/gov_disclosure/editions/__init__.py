@@ -251,25 +251,24 @@ def detect(text: str) -> Edition:
 def _builtin() -> None:
     from ..model import ActiveDisclosure2019, ActiveDisclosure2021, Appeals, Applications, Applications2019
 
-    register(
-        Edition(
-            name="2021",
-            grammar=grammar_dir() / "edition_2021.lark",
-            tables={"active_disclosure": ActiveDisclosure2021, "applications": Applications, "appeals": Appeals},
-            detect=markers("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "收费通知"),
-            description="国办公开办函〔2021〕30号: reports on 2021 and later",
+    builtin = [
+        ("2021", ActiveDisclosure2021, Applications,
+         ("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "收费通知"),
+         "国办公开办函〔2021〕30号: reports on 2021 and later"),
+        ("2019", ActiveDisclosure2019, Applications2019,
+         ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购"),
+         "国办公开办函〔2019〕60号 (试行): reports on 2019 and 2020"),
+    ]
+    for name, active, applications, distinctive, description in builtin:
+        register(
+            Edition(
+                name=name,
+                grammar=grammar_dir() / f"edition_{name}.lark",
+                tables={"active_disclosure": active, "applications": applications, "appeals": Appeals},
+                detect=markers(*distinctive),
+                description=description,
+            )
         )
-    )
-    register(
-        Edition(
-            name="2019",
-            grammar=grammar_dir() / "edition_2019.lark",
-            tables={"active_disclosure": ActiveDisclosure2019, "applications": Applications2019, "appeals": Appeals},
-            detect=markers("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购"),
-            description="国办公开办函〔2019〕60号 (试行): reports on 2019 and 2020",
-        )
-    )
 
 
 _builtin()
-
