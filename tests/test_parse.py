@@ -232,3 +232,27 @@ def test_error_repr_and_str_are_helpful() -> None:
     with pytest.raises(ParseError) as err:
         gd.parse("\n".join(_lines()[:150]))
     assert "line" in str(err.value) and "ParseError(" in repr(err.value)
+
+
+def test_extra_number_at_the_start_of_table_four_is_not_a_silent_shift() -> None:
+    text = seed_text("003_0869a50636f65fd2")
+    lines = text.split("\n")
+    i = max(k for k, ln in enumerate(lines) if ln.strip() == "總計 | |||||")
+    broken = lines[: i + 1] + ["|", "5 |"] + lines[i + 1 :]
+    with pytest.raises(ParseError) as err:
+        gd.parse("\n".join(broken))
+    assert "table 四" in err.value.message and "extra number" in err.value.message
+
+
+def test_extra_number_in_the_last_row_of_table_three() -> None:
+    lines = _lines()
+    i = _index(lines, "四、结转下年度继续办理")
+    broken = lines[: i + 1] + ["9 |"] + lines[i + 1 :]
+    with pytest.raises(ParseError, match="more than 7 numbers"):
+        gd.parse("\n".join(broken))
+
+
+def test_page_number_after_the_narrative_is_ignored() -> None:
+    text = seed_text("004_0aa99e0fac0e428e")
+    assert text.rstrip().endswith("7")
+    assert gd.parse(text).edition == "2019"

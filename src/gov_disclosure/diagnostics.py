@@ -179,6 +179,13 @@ def explain(
             line, column = row_tok.line, row_tok.column  # type: ignore[union-attr]
     elif row is not None and tok is not None and tok.type == value_type and seen >= row.size:
         message = f"{where}the row {row.label} has more than {row.size} numbers: extra number {_show(tok)}; expected {wanted}"
+    elif tok is not None and tok.type == value_type and value_type not in expected:
+        last = next((gmap.table_of[t.type] for t in reversed(before) if t.type in gmap.table_of), None)
+        where = f"table {last}: " if last else where
+        message = (
+            f"{where}an extra number {_show(tok)} after the table's last row: the table has more numbers "
+            "than the template, so they cannot be assigned to cells safely"
+        )
     elif not any(t.type in gmap.table_of for t in before):
         message, line, column = _no_tables(stream, compiled, gmap, wanted)
     elif tok is None:

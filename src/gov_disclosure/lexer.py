@@ -129,6 +129,10 @@ class CellLexer(Lexer):
                 accepts, pre = self._state(parser_state)
             if text_type in accepts and (pre is None or not pre.match(text)):
                 parts: Optional[tuple[tuple[str, str], ...]] = ((text_type, text),)
+                if history and history[-1].type == value_type and self.value_re.match(text):
+                    # a number right after a table's last number is an extra cell of
+                    # that table (or the table's numbers are shifted), never narrative
+                    parts = ((value_type, text),)
             elif value_type in accepts and text.isdigit():
                 parts = ((value_type, text),)
             else:
