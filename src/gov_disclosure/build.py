@@ -17,7 +17,7 @@ the printed text of each blank or dash cell.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional
 
 import attrs
@@ -146,19 +146,15 @@ def convert(kind: str, token: Token, where: Callable[[], str]) -> tuple[Any, Opt
     digits = m["digits"].replace(",", "")
     unit = m["unit"] or None
     if kind == "decimal":
-        try:
-            value: Any = Decimal(m["sign"] + digits + (m["frac"] or ""))
-        except InvalidOperation:  # pragma: no cover - the pattern rules it out
-            raise ParseError(f"{where()}: {text!r} is not a number", line=token.line, column=token.column)
-        return value, unit
+        return Decimal(m["sign"] + digits + (m["frac"] or "")), unit
     if m["frac"]:
         raise ParseError(
             f"{where()}: {text!r} is not a whole number (this column counts items)",
             line=token.line,
             column=token.column,
         )
-    value = int(digits)
-    return (-value if m["sign"] == "-" else value), unit
+    number = int(digits)
+    return (-number if m["sign"] == "-" else number), unit
 
 
 class ModelBuilder(Transformer):
@@ -211,7 +207,7 @@ class ModelBuilder(Transformer):
                 if kind != "decimal" and tok.isdigit() and tok.isascii():  # the common case
                     kwargs[field_name] = int(tok)
                     continue
-                value, unit = convert(kind, tok, lambda: f"row {name}, column {label}")
+                value, unit = convert(kind, tok, lambda label=label: f"row {name}, column {label}")
                 kwargs[field_name] = value
                 if field_name in units:
                     kwargs[units[field_name]] = unit
@@ -234,9 +230,12 @@ class ModelBuilder(Transformer):
         return build
 
 
-def _is_value(terminal: str, _cache: dict[str, bool] = {}) -> bool:
+_VALUE_TYPES: dict[str, bool] = {}
+
+
+def _is_value(terminal: str) -> bool:
     try:
-        return _cache[terminal]
+        return _VALUE_TYPES[terminal]
     except KeyError:
-        _cache[terminal] = result = base_name(terminal) == "VALUE"
+        _VALUE_TYPES[terminal] = result = base_name(terminal) == "VALUE"
         return result

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import attrs
 from lark import Token
-from lark.exceptions import UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from .build import is_row_class
 from .errors import ParseError, join_expected

@@ -24,7 +24,6 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 import attrs
 from attrs import frozen
 
-from .model import iter_cells
 from .validate import Issue
 
 __all__ = ["Rule", "rule", "available", "get", "disable", "enable", "enabled_rules", "unregister"]
@@ -165,16 +164,14 @@ def _present(report: Any, paths: Sequence[str]) -> bool:
     return all(report.get(p) is not None for p in paths)
 
 
-def _sum_issue(
-    report: Any, code: str, target: str, parts: Sequence[str], what: Callable[[], str]
-) -> Optional[Issue]:
+def _sum_issue(report: Any, code: str, target: str, parts: Sequence[str], what: str) -> Optional[Issue]:
     if not _present(report, [target, *parts]):
         return None
     expected = sum(report.get(p) for p in parts)
     actual = report.get(target)
     if expected == actual:
         return None
-    message = f"{what()}: {_fmt(report, parts)} = {expected}, but {_label(report, target)} is {actual}"
+    message = f"{what}: {_fmt(report, parts)} = {expected}, but {_label(report, target)} is {actual}"
     return Issue(code, get(code).severity, message, target, expected, actual, paths=(target, *parts))
 
 
@@ -227,7 +224,7 @@ def applications_row_sum(report: Any) -> Iterator[Issue]:
             continue
         parts = [f"{path}.{c}" for c in APPLICANT_COLUMNS]
         issue = _sum_issue(report, "applications.row_sum", f"{path}.total", parts,
-                           lambda: f"table 三, row {_label(report, path)}: the six applicant columns")
+                           f"table 三, row {_label(report, path)}: the six applicant columns")
         if issue:
             yield issue
 
@@ -263,7 +260,7 @@ def appeals_row_sum(report: Any) -> Iterator[Issue]:
             continue
         parts = [f"{path}.{c}" for c in ("upheld", "corrected", "other", "pending")]
         issue = _sum_issue(report, "appeals.row_sum", f"{path}.total", parts,
-                           lambda: f"table 四, {_label(report, path)}")
+                           f"table 四, {_label(report, path)}")
         if issue:
             yield issue
 

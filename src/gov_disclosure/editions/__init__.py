@@ -14,12 +14,12 @@ import threading
 import warnings
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Sequence, Union
+from typing import Callable, Iterable, Sequence, Union
 
 import attrs
 from lark import Lark
 
-from ..build import ModelBuilder, is_row_class, model_rules
+from ..build import ModelBuilder, model_rules
 from ..errors import UnknownEditionError
 from ..lexer import CellLexer, base_name
 
