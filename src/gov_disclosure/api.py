@@ -69,7 +69,7 @@ def parse_text(text: str, edition: str = "auto") -> Report:
         cells = _cells(normal, compiled.value_re)
     stream = CellStream(cells)
     try:
-        tables: dict[str, Built] = compiled.lark.parse(stream)  # type: ignore[arg-type]
+        tables: dict[str, Built] = compiled.lark.parse(stream)  # type: ignore[arg-type,assignment]
     except UnexpectedInput as exc:
         raise explain(exc, stream, compiled, _grammar_map(chosen.name), original.split("\n")) from None
     except ParseError as exc:  # a value the transformer could not read

@@ -77,7 +77,7 @@ class SourceMap:
                 return
             for name, tok in zip(_cell_names(type(b.obj)), b.tokens):
                 path = f"{prefix}.{name}"
-                locations[path] = (tok.line, tok.column)
+                locations[path] = (tok.line or 0, tok.column or 0)
                 if getattr(b.obj, name) is None:
                     printed[path] = "" if tok == BLANK else str(tok)
 
@@ -207,7 +207,7 @@ class ModelBuilder(Transformer):
                 if kind != "decimal" and tok.isdigit() and tok.isascii():  # the common case
                     kwargs[field_name] = int(tok)
                     continue
-                value, unit = convert(kind, tok, lambda label=label: f"row {name}, column {label}")
+                value, unit = convert(kind, tok, lambda label=label: f"row {name}, column {label}")  # type: ignore[misc]
                 kwargs[field_name] = value
                 if field_name in units:
                     kwargs[units[field_name]] = unit

@@ -66,9 +66,11 @@ class GrammarMap:
             first = rule.expansion[0]
             if not first.is_term or base_name(first.name) == "VALUE":
                 continue
-            cls = classes.get(name)
-            if cls is not None and is_row_class(cls):
-                cols = tuple(a.metadata.get("label", a.name) for a in attrs.fields(cls) if a.metadata.get("kind") != "text")
+            row_cls = classes.get(name)
+            if row_cls is not None and is_row_class(row_cls):
+                cols = tuple(
+                    a.metadata.get("label", a.name) for a in attrs.fields(row_cls) if a.metadata.get("kind") != "text"
+                )
                 self.rows[first.name] = RowInfo(name, table, label, len(cols), cols)
                 self.words[first.name] = f"the row {label}"
             elif label:
@@ -134,7 +136,7 @@ def explain(
     tok: Optional[Token] = exc.token if isinstance(exc, UnexpectedToken) else None
     if isinstance(exc, UnexpectedToken) and tok is not None and tok.type == "$END":
         tok = None
-    state = getattr(exc, "state", None)
+    state: Any = getattr(exc, "state", None)
     try:
         expected = sorted(t for t in state.parse_conf.states[state.position] if t[:1] != "_" and t != "$END")
     except AttributeError:

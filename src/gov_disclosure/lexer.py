@@ -143,7 +143,7 @@ class CellLexer(Lexer):
                     else:
                         joined, i = self._join(cells, i, accepts)
                         parts = joined or parts or ((text_type, text),)
-            for kind, value in parts:
+            for kind, value in parts:  # type: ignore[union-attr]
                 tok = new(Token, value)
                 tok.type = kind
                 tok.value = value

@@ -391,13 +391,3 @@ def iter_cells(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
             yield from iter_cells(value, path)
         else:
             yield path, value
-
-
-def field_label(cls: type, path: list[str]) -> list[str]:
-    """Labels along ``path`` below ``cls`` (e.g. ``['（三）不予公开', '1.属于国家秘密']``)."""
-    labels = []
-    for name in path:
-        a = attrs.fields_dict(cls)[name]
-        labels.append(a.metadata.get("label", name))
-        cls = a.default.factory if isinstance(a.default, attrs.Factory) else type(None)  # type: ignore[union-attr]
-    return labels

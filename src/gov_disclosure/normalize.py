@@ -71,7 +71,7 @@ def _opencc_tables() -> tuple[dict[int, int], Pattern[str]]:
             ts[ord(src)] = ord(dsts[0])
     st = _read_dictionary("STCharacters.txt")
     simplified = {k for k, _ in st}
-    vocabulary = set()
+    vocabulary: set[str] = set()
     from .editions import grammar_dir
 
     for grammar in grammar_dir().glob("*.lark"):

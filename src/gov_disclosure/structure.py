@@ -62,7 +62,7 @@ def structure(cls: type, data: Any, path: str) -> Any:
         if kind == "row":
             if name not in data:
                 raise StructureError(sub, "missing")
-            kwargs[name] = structure(a.default.factory, data[name], sub)
+            kwargs[name] = structure(a.default.factory, data[name], sub)  # type: ignore[union-attr]
             continue
         value = data.get(name)
         if value is None:
