@@ -234,3 +234,32 @@ def test_format_from_file_name_and_write_reports(tmp_path) -> None:
     assert len(csv_rows(out.read_text(encoding="utf-8"))) == 200
     with pytest.raises(ValueError, match="unknown output format"):
         open_writer("xml", io.StringIO())
+
+
+@pytest.mark.parametrize("source", ["plain.txt", 'odd, "quoted"\nname.txt', None])
+def test_csv_and_jsonl_encodings_equal_the_standard_library_ones(source) -> None:
+    """The fast encoders produce exactly what csv.writer / json.dumps produce, quoting included."""
+    import attrs
+
+    report = seed_report(S004)
+    report = attrs.evolve(
+        report,
+        agency='区,"信访"\n办',
+        active_disclosure=attrs.evolve(
+            report.active_disclosure,
+            procurement=attrs.evolve(report.active_disclosure.procurement, amount_unit="万元"),
+        ),
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    expected_jsonl = []
+    for rec in report.to_records(source):
+        value = rec["value"]
+        text = "" if value is None else format(value, "f") if isinstance(value, Decimal) else value
+        writer.writerow([rec["source"] or "", rec["agency"] or "", rec["year"], rec["edition"], rec["table"],
+                         rec["row"], rec["column"], rec["path"], text, ""])
+        json_value = format(value, "f") if isinstance(value, Decimal) else value
+        expected_jsonl.append(json.dumps({**rec, "value": json_value, "error": None}, ensure_ascii=False) + "\n")
+    assert CSVWriter.encode(report, source) == buf.getvalue()
+    assert JSONLinesWriter.encode(report, source) == "".join(expected_jsonl)
+    assert '"万元"' in JSONLinesWriter.encode(report, source)

@@ -96,6 +96,44 @@ def _json_value(value: Any) -> Any:
     return format(value, "f") if isinstance(value, Decimal) else value
 
 
+_CSV_SPECIAL = frozenset(',"\r\n')
+_MIDDLES: dict[int, tuple[Any, list[str]]] = {}
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field, quoted as csv.writer (QUOTE_MINIMAL) quotes it."""
+    if _CSV_SPECIAL.isdisjoint(text):
+        return text
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _csv_line(fields: Iterable[Any]) -> str:
+    return ",".join(_csv_field(str(f)) for f in fields)
+
+
+def _csv_middles(layout: Any) -> list[str]:
+    """``table,row,column,path`` of every cell of a layout, as CSV (cached per layout)."""
+    cached = _MIDDLES.get(id(layout))
+    if cached is None or cached[0] is not layout:
+        cached = (layout, [_csv_line(cell[1:4] + cell[:1]) for cell in layout])
+        _MIDDLES[id(layout)] = cached
+    return cached[1]
+
+
+def _jsonl_parts(layout: Any) -> list[str]:
+    """The constant middle of every JSON Lines record of a layout (cached per layout)."""
+    cached = _MIDDLES.get(-id(layout))
+    if cached is None or cached[0] is not layout:
+        dumps = json.JSONEncoder(ensure_ascii=False).encode
+        parts = [
+            ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in zip(("table", "row", "column", "path"), (c[1], c[2], c[3], c[0])))
+            for c in layout
+        ]
+        cached = (layout, parts)
+        _MIDDLES[-id(layout)] = cached
+    return cached[1]
+
+
 class Writer:
     """Base class: write reports and failures to one output, streaming.
 
@@ -175,20 +213,23 @@ class CSVWriter(Writer):
 
     @staticmethod
     def encode(report: "Report", source: Optional[str] = None) -> str:
-        buf = io.StringIO()
-        head = (source or "", report.agency or "", "" if report.year is None else report.year, report.edition)
-        rows = []
-        for path, table, row, column, getter in cell_layout(report):
+        # The same bytes csv.writer would produce, built from per-edition
+        # prefixes: formatting a report costs one string join.
+        layout = cell_layout(report)
+        head = _csv_line((source or "", report.agency or "", "" if report.year is None else report.year, report.edition))
+        parts = []
+        for middle, (_, _, _, _, getter) in zip(_csv_middles(layout), layout):
             value = getter(report)
             if value is None:
                 text = ""
+            elif type(value) is int:
+                text = str(value)
             elif isinstance(value, Decimal):
                 text = format(value, "f")
             else:
-                text = value
-            rows.append((*head, table, row, column, path, text, ""))
-        csv.writer(buf, lineterminator="\n").writerows(rows)
-        return buf.getvalue()
+                text = _csv_field(str(value))
+            parts.append(f"{head},{middle},{text},\n")
+        return "".join(parts)
 
     def write_payload(self, payload: str) -> None:
         self._stream.write(payload)
@@ -206,15 +247,22 @@ class JSONLinesWriter(Writer):
 
     @staticmethod
     def encode(report: "Report", source: Optional[str] = None) -> str:
-        head = {"source": source, "agency": report.agency, "year": report.year, "edition": report.edition}
+        # json.dumps of each record, assembled from per-edition constant parts
         dumps = json.JSONEncoder(ensure_ascii=False).encode
+        layout = cell_layout(report)
+        head = (f'{{"source": {dumps(source)}, "agency": {dumps(report.agency)}, '
+                f'"year": {dumps(report.year)}, "edition": {dumps(report.edition)}, ')
         lines = []
-        for path, table, row, column, getter in cell_layout(report):
-            record = {**head, "table": table, "row": row, "column": column, "path": path,
-                      "value": _json_value(getter(report)), "error": None}
-            lines.append(dumps(record))
-        lines.append("")
-        return "\n".join(lines)
+        for middle, (_, _, _, _, getter) in zip(_jsonl_parts(layout), layout):
+            value = getter(report)
+            if value is None:
+                text = "null"
+            elif type(value) is int:
+                text = str(value)
+            else:
+                text = dumps(_json_value(value))
+            lines.append(f'{head}{middle}, "value": {text}, "error": null}}\n')
+        return "".join(lines)
 
     def write_payload(self, payload: str) -> None:
         self._stream.write(payload)
