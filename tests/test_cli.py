@@ -97,6 +97,7 @@ def test_validate_unreadable_file_is_a_parse_error_line(batch: Path, capsys) -> 
     trunc = [line for line in out.splitlines() if line.startswith(f"{batch / 'c_truncated.txt'}:")]
     assert len(trunc) == 1 and " parse-error " in trunc[0]
     assert int(trunc[0].split(":")[1]) > 1  # the line where the tables stop
+    assert " parse-error line " not in out  # the location is said once, in file:line:
     assert "2 of 4 files parsed, 2 failed" in err
 
 
@@ -214,6 +215,7 @@ def test_explicit_files_are_read_whatever_their_extension(seeds: Path, tmp_path:
         (["validate", "--jobs", "0", "x.txt"], "--jobs must be at least 1"),
         (["parse", "/no/such/dir"], "no such file or directory: /no/such/dir"),
         (["parse", "--keep-going", "--fail-fast", "x.txt"], "not allowed with"),
+        (["parse", "x.txt", "--edition", "2030"], "unknown edition '2030'"),
     ],
 )
 def test_usage_errors_exit_2_on_stderr(argv: list[str], message: str, capsys) -> None:
@@ -221,6 +223,16 @@ def test_usage_errors_exit_2_on_stderr(argv: list[str], message: str, capsys) ->
     assert code == 2
     assert out == ""
     assert message in err and "error" in err
+
+
+def test_unwritable_output_is_a_usage_error(seeds: Path, tmp_path: Path, capsys) -> None:
+    code, _, err = run(["parse", str(seeds), "-o", str(tmp_path / "no" / "such" / "dir.csv")], capsys)
+    assert code == 2 and "cannot write" in err
+
+
+def test_forced_edition_is_used(seeds: Path, capsys) -> None:
+    code, out, _ = run(["parse", str(seeds / "004_0aa99e0fac0e428e.txt"), "-e", "2019", "-q"], capsys)
+    assert code == 0 and json.loads(out)[0]["edition"] == "2019"
 
 
 def test_no_report_files_in_a_directory_is_a_usage_error(tmp_path: Path, capsys) -> None:

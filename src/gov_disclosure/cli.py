@@ -98,8 +98,9 @@ class Outcome(NamedTuple):
 
     ``payload`` is what the task produced (a Report for ``"report"``, the encoded
     output for a format name, ``[(line, code, severity, message), ...]`` for
-    ``"validate"``); on failure it is None and ``error`` (one line), ``line``
-    and ``kind`` (the exception class, e.g. ``UnknownEditionError``) say why.
+    ``"validate"``); on failure it is None and ``error`` (one line, without the
+    location), ``line`` and ``kind`` (the exception class, e.g.
+    ``UnknownEditionError``) say why.
     """
 
     source: str
@@ -119,12 +120,15 @@ def _one_line(text: str) -> str:
 
 
 def _describe(exc: BaseException) -> tuple[str, Optional[int]]:
+    """``(message, line)`` of an exception; the message is one line, without the location."""
     if isinstance(exc, ParseError):
-        where = ""
-        if exc.line is not None:
-            where = f"line {exc.line}" + (f", column {exc.column}" if exc.column else "") + ": "
-        return _one_line(where + exc.message), exc.line
+        return _one_line(exc.message), exc.line
     return _one_line(f"{type(exc).__name__}: {exc}"), None
+
+
+def located(error: str, line: Optional[int]) -> str:
+    """``"line 12: message"`` (the error column of the outputs), or the message alone."""
+    return f"line {line}: {error}" if line is not None else error
 
 
 def _validate_payload(report: Any) -> list[tuple[int, str, str, str]]:
@@ -293,8 +297,11 @@ class Progress:
         width = shutil.get_terminal_size((80, 20)).columns
         if self.total:
             frac = min(1.0, self.done / self.total)
-            eta = (self.total - self.done) / rate if rate > 0 else 0.0
-            tail = f" {self.done}/{self.total} {frac:4.0%} {rate:,.0f} {self.unit}/s eta {eta:,.0f}s"
+            if elapsed < 1.0 or rate <= 0:
+                tail = f" {self.done}/{self.total} {frac:4.0%}"
+            else:
+                eta = (self.total - self.done) / rate
+                tail = f" {self.done}/{self.total} {frac:4.0%} {rate:,.0f} {self.unit}/s eta {eta:,.0f}s"
             bar_w = max(10, width - len(tail) - 3)
             filled = int(bar_w * frac)
             line = "[" + "#" * filled + "-" * (bar_w - filled) + "]" + tail
@@ -367,7 +374,7 @@ def batch_parse(
                 writer.write_payload(outcome.payload)
                 parsed += 1
             else:
-                writer.write_failure(outcome.source, outcome.error)
+                writer.write_failure(outcome.source, located(outcome.error, outcome.line))
                 failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
             if progress is not None:
                 progress.update()
@@ -549,6 +556,12 @@ def _report_summary(summary: BatchSummary, err: TextIO, *, quiet: bool, validate
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.edition != "auto":
+        from . import editions
+
+        if args.edition not in editions.available():
+            raise UsageError(f"{PROG}: error: unknown edition {args.edition!r}; "
+                             f"use auto or one of {', '.join(editions.available())}")
     try:
         files = list(find_reports(args.paths))
     except FileNotFoundError as exc:
@@ -572,7 +585,10 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             target = args.output
         show = not args.quiet and _isatty(err) and not (target is out and _isatty(out))
         progress = Progress(len(files), err, show)
-        writer = open_writer(fmt, target)
+        try:
+            writer = open_writer(fmt, target)
+        except OSError as exc:
+            raise UsageError(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}") from None
         try:
             summary = batch_parse(files, writer, jobs=jobs, edition=args.edition,
                                   fail_fast=args.fail_fast, progress=progress)
