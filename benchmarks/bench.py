@@ -21,9 +21,13 @@ each other (not with another machine):
    :func:`gov_disclosure.cli.batch_parse`) for batches of 100, 500 and 2,000
    files, against what holding the Reports would cost (tracemalloc): flat means
    streaming;
-5. **batch scaling** — the real command (``python -m gov_disclosure``) over
-   ~2,000 generated report files (1% of them broken on purpose) with ``--jobs
-   1`` and ``--jobs 2``; wall time including interpreter start-up.
+5. **batch scaling** — the command line's ``main()`` in a fresh interpreter
+   (what ``python -m gov_disclosure`` runs) over ~2,000 generated report files
+   (1% of them broken on purpose) with ``--jobs 1`` and ``--jobs 2``, runs
+   interleaved, best of two for ``parse``; wall time including interpreter
+   start-up, CPU time including the workers, and the load average before each
+   run (on a shared machine, another busy process takes a core away from
+   ``--jobs 2``).
 
 Targets (from issue 7): ≥1,000 reports/s per core for text input; within 20× of
 the regex floor; traditional within 1.5× of simplified; memory flat with batch
@@ -261,26 +265,35 @@ def run_cli(args: Sequence[str], tmp: Path) -> dict[str, Any]:
     }
 
 
-def scaling(directory: Path, total: int, tmp: Path) -> list[dict[str, Any]]:
-    rows = []
-    for command in ("parse", "validate"):
-        for jobs in (1, 2):
-            extra = ["-f", "csv", "-o", str(tmp / "out.csv")] if command == "parse" else []
-            load = os.getloadavg()[0]
-            run = run_cli([command, str(directory), "--jobs", str(jobs), "-q", *extra], tmp)
-            failures = [line for line in (run["stdout"] + run["stderr"]).splitlines() if " parse-error " in line]
-            rows.append({
-                "command": f"{command} --jobs {jobs}",
-                "files": total,
-                "seconds": run["seconds"],
-                "files_per_s": round(total / run["seconds"], 1),
-                "exit_status": run["exit_status"],
-                "failures_listed": len(failures),
-                "cpu_seconds": run["cpu_seconds"],
-                "peak_rss_kib": run["max_rss_kib"],
-                "load_avg_before": round(load, 2),
-            })
-    return rows
+def scaling(directory: Path, total: int, tmp: Path, rounds: int = 2) -> list[dict[str, Any]]:
+    """Wall time of each command with ``--jobs 1`` and ``--jobs 2``: runs interleaved, best of ``rounds``.
+
+    Interleaving and keeping the best run make the comparison fair on a machine
+    that other jobs share (the load average before each run is recorded too).
+    """
+    best: dict[str, dict[str, Any]] = {}
+    for command, n in (("parse", rounds), ("validate", 1)):
+        for _ in range(n):
+            for jobs in (1, 2):
+                extra = ["-f", "csv", "-o", str(tmp / "out.csv")] if command == "parse" else []
+                load = os.getloadavg()[0]
+                run = run_cli([command, str(directory), "--jobs", str(jobs), "-q", *extra], tmp)
+                failures = [line for line in (run["stdout"] + run["stderr"]).splitlines() if " parse-error " in line]
+                row = {
+                    "command": f"{command} --jobs {jobs}",
+                    "files": total,
+                    "seconds": run["seconds"],
+                    "files_per_s": round(total / run["seconds"], 1),
+                    "cpu_seconds": run["cpu_seconds"],
+                    "exit_status": run["exit_status"],
+                    "failures_listed": len(failures),
+                    "peak_rss_kib": run["max_rss_kib"],
+                    "load_avg_before": round(load, 2),
+                }
+                key = row["command"]
+                if key not in best or row["seconds"] < best[key]["seconds"]:
+                    best[key] = row
+    return list(best.values())
 
 
 # --- main -------------------------------------------------------------------------------------
