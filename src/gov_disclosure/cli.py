@@ -15,6 +15,7 @@ import argparse
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import textwrap
 import time
@@ -198,6 +199,11 @@ def _warm_up() -> None:
             pass
 
 
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool (no traceback per worker)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _mp_context() -> Any:
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") and "fork" in methods else None)
@@ -227,7 +233,7 @@ def iter_outcomes(
             yield from _work_chunk((task, edition, chunk))
         return
     _warm_up()
-    pool = _mp_context().Pool(jobs)
+    pool = _mp_context().Pool(jobs, initializer=_worker_init)
     try:
         pending: deque[Any] = deque()
         for chunk in chunks:
