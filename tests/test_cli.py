@@ -281,6 +281,13 @@ def test_two_processes_give_the_same_outcomes_in_the_same_order(batch: Path) -> 
     assert two[1].kind == "UnknownEditionError"
 
 
+def test_path_objects_are_accepted_and_sources_are_strings(seeds: Path) -> None:
+    paths = sorted(seeds.glob("*.txt"))[:2]
+    outcomes = list(iter_outcomes(paths, "json", jobs=1))
+    assert [o.source for o in outcomes] == [str(p) for p in paths]
+    assert all(o.ok and json.loads(o.payload)["source"] == str(p) for o, p in zip(outcomes, paths))
+
+
 def test_parse_many_yields_reports_and_failures(batch: Path) -> None:
     done = list(parse_many([str(batch)]))
     assert [o.ok for o in done] == [True, False, False, True]

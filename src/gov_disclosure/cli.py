@@ -145,9 +145,10 @@ def _validate_payload(report: Any) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _work_one(task: str, edition: str, path: str) -> Outcome:
+def _work_one(task: str, edition: str, path: Any) -> Outcome:
     from .api import parse_file
 
+    path = os.fspath(path)  # a Path is fine; sources are always strings
     try:
         report = parse_file(path, edition)
         if task == "report":
