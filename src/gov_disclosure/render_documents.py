@@ -292,13 +292,17 @@ _COLUMN_WIDTHS = {
 }
 
 
-def render_pdf(report: Any, *, footer: bool = True, header: Optional[str] = None) -> bytes:
+def render_pdf(
+    report: Any, *, footer: bool = True, header: Optional[str] = None, encrypt: Optional[Any] = None
+) -> bytes:
     """The report as an A4 PDF with a text layer (reportlab, CJK CID font ``STSong-Light``
     built into reportlab and every PDF reader: nothing is downloaded or embedded).
 
     Tables are drawn with grid lines and the template's merged cells; table 三 is
     long enough to break across pages.  ``footer`` prints ``- N -`` page numbers,
     ``header`` a running head on every page — both must be dropped by the reader.
+    ``encrypt`` is passed to reportlab (a password or a
+    ``reportlab.lib.pdfencrypt.StandardEncryption``).
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -348,7 +352,7 @@ def render_pdf(report: Any, *, footer: bool = True, header: Optional[str] = None
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=50, rightMargin=50, topMargin=60, bottomMargin=60,
-        title="政府信息公开工作年度报告",
+        title="政府信息公开工作年度报告", encrypt=encrypt,
     )
     doc.build(story, onFirstPage=decorate, onLaterPages=decorate)
     return buffer.getvalue()

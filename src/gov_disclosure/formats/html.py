@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
 from html.parser import HTMLParser
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
@@ -109,23 +110,31 @@ def table_lines(rows: Iterable[GridRow]) -> list[str]:
     """Report lines for a table given as grid rows (see :data:`GridRow`).
 
     One line per row, cells joined by `` | ``.  The table's *value columns* start
-    at the leftmost grid column holding a number; a blank cell there is written as
-    :data:`BLANK` unless the row is a header row (no number, but text in a value
-    column).  Blank cells left of the value columns (label fillers, the rest of a
-    merged caption) are left out.
+    where most rows holding a number have their first cell after the row's last
+    label (text) cell; a blank cell there is written as :data:`BLANK` unless the row
+    is a header row (no number, but text in a value column).  Blank cells left of
+    the value columns (label fillers, the rest of a merged caption) are left out.
+    In a row of numbers without any label every blank cell is a value.
     """
     cleaned = [[(col, clean_cell(text)) for col, text in row] for row in rows]
-    numeric = [col for row in cleaned for col, t in row if t and is_number(t)]
-    first = min(numeric) if numeric else None
+    starts: Counter[int] = Counter()
+    for row in cleaned:
+        if any(t and is_number(t) for _, t in row):
+            texts = [k for k, (_, t) in enumerate(row) if t and not is_number(t)]
+            after = texts[-1] + 1 if texts else 0
+            if after < len(row):
+                starts[row[after][0]] += 1
+    first = min(starts, key=lambda col: (-starts[col], col)) if starts else None
     lines = []
     for row in cleaned:
-        header = first is not None and not any(is_number(t) for _, t in row if t)
-        header = header and any(t and col >= first for col, t in row)
+        has_number = any(t and is_number(t) for _, t in row)
+        has_text = any(t and not is_number(t) for _, t in row)
+        header = first is not None and not has_number and any(t and col >= first for col, t in row)
         out = []
         for col, t in row:
             if t:
                 out.append(t)
-            elif first is not None and col >= first and not header:
+            elif (has_number and not has_text) or (first is not None and col >= first and not header):
                 out.append(BLANK)
         if out:
             lines.append(" | ".join(out))
