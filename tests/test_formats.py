@@ -238,6 +238,21 @@ def test_html_fragment_without_html_or_body() -> None:
     assert gd.parse(fragment[start:end]).applications == _xihu_report().applications
 
 
+@pytest.mark.parametrize("layout", ["pipe", "tab", "space"])
+def test_report_pasted_as_preformatted_text(layout: str) -> None:
+    """A page that shows the report in <pre> keeps its lines (tabs and pipes too)."""
+    import html
+
+    report = _xihu_report()
+    page = f"<html><body><h1>年度报告</h1><pre>{html.escape(render(report, layout))}</pre></body></html>"
+    assert gd.parse(page) == report
+
+
+def test_absurdly_nested_page_is_a_clear_error() -> None:
+    with pytest.raises(InputFormatError, match="nested too deeply"):
+        gd.parse("<body>" + "<div>" * 5000 + "x", format="html")
+
+
 # --- 3. the real published files ----------------------------------------------------
 
 

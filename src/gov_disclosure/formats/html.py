@@ -325,6 +325,12 @@ class _Walker:
                 continue
             elif tag == "br":
                 self.newline()
+            elif tag in ("pre", "plaintext", "xmp"):
+                # preformatted text keeps its lines (a report pasted as text, tabs and pipes included)
+                self.newline()
+                parts: list[str] = []
+                self._cell_text(child, parts)
+                self.blocks.extend(line.rstrip() for line in "".join(parts).splitlines() if line.strip())
             elif tag == "table" and not _contains_table(child):
                 self.newline()
                 self.blocks.append(self.grid(child))
@@ -397,7 +403,12 @@ def html_to_text(html: Union[str, bytes]) -> str:
     if isinstance(html, bytes):
         html = decode_html(html)
     walker = _Walker()
-    walker.walk(_parse(html))
+    try:
+        walker.walk(_parse(html))
+    except RecursionError:
+        raise InputFormatError(
+            "the HTML page is nested too deeply to read (thousands of unclosed elements?)"
+        ) from None
     walker.newline()
     lines: list[str] = []
     tables: list[list[list[tuple[int, str]]]] = []
