@@ -38,6 +38,7 @@ def sample_reports(n: int) -> list[Any]:
     out.append(gd.parse_file(ROOT / "tests" / "fixtures" / "html" / "xihu-education-2023.html"))
     if len(out) < n:
         from hypothesis import HealthCheck, given, seed, settings
+
         from gov_disclosure.strategies import reports
 
         drawn: list[Any] = []
@@ -95,7 +96,7 @@ def main() -> None:
     print("\nadapter only (document → text), median seconds per report")
     for name in ("HTML", "DOCX", "PDF"):
         fmt = name.lower()
-        times = [timed(lambda d=d: to_text(d, fmt), args.repeat) for d in inputs[name]]
+        times = [timed(lambda d=d, f=fmt: to_text(d, f), args.repeat) for d in inputs[name]]
         print(f"{name:<22}{statistics.median(times):>10.4f}")
 
 

@@ -454,8 +454,10 @@ def test_damaged_docx() -> None:
 @pytest.mark.parametrize(
     "page",
     [
-        "<html><head><title>年度报告</title></head><body><p>2024年政府信息公开工作年度报告</p>"
-        "<p>附件：<a href='/a.pdf'>年度报告.pdf</a></p></body></html>",
+        (
+            "<html><head><title>年度报告</title></head><body><p>2024年政府信息公开工作年度报告</p>"
+            "<p>附件：<a href='/a.pdf'>年度报告.pdf</a></p></body></html>"
+        ),
         "<html><body><p>一、总体情况</p><p>本年度共收到申请29件。</p><img src='table3.png'></body></html>",
     ],
 )

@@ -36,7 +36,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from typing import Any, Optional
+from typing import Any
 
 from ..errors import InputFormatError, MissingExtraError
 from .html import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_number, table_lines
@@ -144,9 +144,9 @@ def _drop_heads_and_feet(pages: list[list[Any]], heights: list[float]) -> None:
     def margin_lines(items: list[Any], height: float) -> list[_Line]:
         out = []
         for item in items[:2] + items[-2:]:
-            if isinstance(item, _Line) and (item.bottom < height * _MARGIN or item.top > height * (1 - _MARGIN)):
-                if item not in out:
-                    out.append(item)
+            in_margin = isinstance(item, _Line) and (item.bottom < height * _MARGIN or item.top > height * (1 - _MARGIN))
+            if in_margin and item not in out:
+                out.append(item)
         return out
 
     repeated: Counter[str] = Counter()
@@ -177,9 +177,13 @@ def _open_cells(table: _Table) -> list[tuple[int, int, tuple[float, float, float
     ]
 
 
+def _as_grid(rows: list[list[list[Any]]]) -> list[GridRow]:
+    return [[(col, text) for col, text in row] for row in rows]
+
+
 def _continue_table(a: _Table, b: _Table) -> None:
     """``b`` continues ``a`` on the next page: drop repeated header rows and join cut labels."""
-    kept = drop_repeated_header(a.rows, b.rows)
+    kept = drop_repeated_header(_as_grid(a.rows), _as_grid(b.rows))
     cut = len(b.rows) - len(kept)
     del b.rows[:cut], b.boxes[:cut]
     if not b.rows:
@@ -301,8 +305,7 @@ def pdf_to_text(data: bytes) -> str:
         if isinstance(item, _Line):
             lines.append(item.text)
         else:
-            rows: list[GridRow] = [[(col, text) for col, text in row] for row in item.rows]
-            lines.extend(table_lines(rows))
+            lines.extend(table_lines(_as_grid(item.rows)))
     text = "\n".join(lines) + "\n"
     if text.count("(cid:") > 20:
         raise InputFormatError(
