@@ -70,6 +70,8 @@ def real(name: str) -> Path:
 # --- 1. round trips: render → document → parse gives the same Report --------------
 
 EDITIONS = ["2021", "2019"]
+#: How documents print a missing value: a blank cell, or a mark (a dash, a slash).
+MISSING = st.sampled_from(["", "", "—", "/", "-"])
 
 
 @pytest.mark.parametrize("edition", EDITIONS)
@@ -77,7 +79,8 @@ EDITIONS = ["2021", "2019"]
 @given(data=st.data())
 def test_html_round_trip(edition: str, data: st.DataObject) -> None:
     report = data.draw(reports(edition=edition, consistent=False))
-    page = render_html(report, split_table=data.draw(st.booleans(), label="split_table"))
+    missing = data.draw(MISSING, label="missing")
+    page = render_html(report, split_table=data.draw(st.booleans(), label="split_table"), missing=missing)
     as_bytes = data.draw(st.booleans(), label="bytes")
     source: Any = page.encode("utf-8") if as_bytes else page
     assert gd.parse(source) == report
@@ -90,7 +93,7 @@ def test_html_round_trip(edition: str, data: st.DataObject) -> None:
 @given(report=st.data())
 def test_docx_round_trip(edition: str, report: st.DataObject) -> None:
     r = report.draw(reports(edition=edition, consistent=False))
-    data = render_docx(r)
+    data = render_docx(r, missing=report.draw(MISSING, label="missing"))
     assert sniff(data) == "docx"
     assert gd.parse(data) == r
 
@@ -101,7 +104,7 @@ def test_docx_round_trip(edition: str, report: st.DataObject) -> None:
 def test_pdf_round_trip(edition: str, data: st.DataObject) -> None:
     report = data.draw(reports(edition=edition, consistent=False))
     header = data.draw(st.sampled_from([None, "政府信息公开工作年度报告", "某市人民政府办公室 2024"]), label="header")
-    pdf = render_pdf(report, header=header)
+    pdf = render_pdf(report, header=header, missing=data.draw(MISSING, label="missing"))
     assert sniff(pdf) == "pdf"
     assert gd.parse(pdf) == report
 
@@ -524,6 +527,10 @@ def test_table_lines_blank_cells() -> None:
         "行政复议 | 行政诉讼",
         f"{BLANK} | 5 | {BLANK}",
     ]
+    # printed missing marks are values, not labels: they do not move the value columns
+    marks = [[(0, "规章"), (1, "—"), (2, ""), (3, "/")], [(0, "行政规范性文件"), (1, "1"), (2, "无"), (3, "")]]
+    assert table_lines(marks) == [f"规章 | — | {BLANK} | /", f"行政规范性文件 | 1 | 无 | {BLANK}"]
+    assert table_lines([[(0, "1"), (1, "—"), (2, "")]]) == [f"1 | — | {BLANK}"]
     # a table without any number: blanks are fillers, never values
     assert table_lines([[(0, "申请人情况"), (1, "")]]) == ["申请人情况"]
     # whitespace, line breaks and pipes inside a cell

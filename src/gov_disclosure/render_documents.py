@@ -128,17 +128,25 @@ def _table_four(report: Any) -> DocTable:
     return DocTable("appeals", 15, rows)
 
 
-def document_tables(report: Any) -> list[DocTable]:
-    """Tables 二, 三 and 四 with the official template's merged cells."""
+def document_tables(report: Any, missing: str = "") -> list[DocTable]:
+    """Tables 二, 三 and 四 with the official template's merged cells; a missing
+    value is printed as ``missing`` (blank by default, or ``—``, ``/`` …)."""
     if report.edition not in TABLE_TWO_BLOCKS:
         raise ValueError(f"no document layout for edition {report.edition!r}")
-    return [_table_two(report), _table_three(report), _table_four(report)]
+    tables = [_table_two(report), _table_three(report), _table_four(report)]
+    if missing:
+        for table in tables:
+            for row in table.rows:
+                for cell in row:
+                    if cell.value and not cell.text:
+                        cell.text = missing
+    return tables
 
 
-def _blocks(report: Any) -> list[Any]:
+def _blocks(report: Any, missing: str = "") -> list[Any]:
     """The document in order: narrative lines (str) and tables."""
     parts = _narrative(report)
-    two, three, four = document_tables(report)
+    two, three, four = document_tables(report, missing)
     return [
         *parts["front"], two, *parts["before_applications"], three, *parts["before_appeals"], four, *parts["back"]
     ]
@@ -192,13 +200,14 @@ def _split_three(table: DocTable) -> tuple[list[list[DocCell]], list[list[DocCel
     return first, second
 
 
-def render_html(report: Any, *, split_table: bool = False) -> str:
+def render_html(report: Any, *, split_table: bool = False, missing: str = "") -> str:
     """The report as an HTML page like a government site's: narrative in ``<p>``
     (indented with ``&nbsp;``), tables with the official template's merged cells,
     ``<br/>`` inside wrapped header cells, values nested in ``<p><span>``.
 
     ``split_table`` prints table 三 as two ``<table>`` elements (cut after
-    （三）不予公开, the second repeating the header rows).
+    （三）不予公开, the second repeating the header rows); ``missing`` is printed for
+    a missing value (blank, ``&nbsp;``, by default).
     """
     out = [
         "<!DOCTYPE html>",
@@ -209,7 +218,7 @@ def render_html(report: Any, *, split_table: bool = False) -> str:
         '<div class="article"><div class="content" id="zoom">',
     ]
     first = True
-    for block in _blocks(report):
+    for block in _blocks(report, missing):
         if isinstance(block, str):
             if first:
                 out.append(f"<h1 style='text-align:center'>{_html.escape(block)}</h1>")
@@ -235,13 +244,14 @@ def render_html(report: Any, *, split_table: bool = False) -> str:
 # --- DOCX ------------------------------------------------------------------------
 
 
-def render_docx(report: Any) -> bytes:
+def render_docx(report: Any, *, missing: str = "") -> bytes:
     """The report as a Word document (python-docx): paragraphs and the three tables
-    with merged cells (``gridSpan``/``vMerge``), line breaks inside wrapped header cells."""
+    with merged cells (``gridSpan``/``vMerge``), line breaks inside wrapped header cells.
+    ``missing`` is printed for a missing value (an empty cell by default)."""
     import docx  # the [docx] extra
 
     document = docx.Document()
-    for block in _blocks(report):
+    for block in _blocks(report, missing):
         if isinstance(block, str):
             document.add_paragraph(block)
             continue
@@ -293,7 +303,12 @@ _COLUMN_WIDTHS = {
 
 
 def render_pdf(
-    report: Any, *, footer: bool = True, header: Optional[str] = None, encrypt: Optional[Any] = None
+    report: Any,
+    *,
+    footer: bool = True,
+    header: Optional[str] = None,
+    encrypt: Optional[Any] = None,
+    missing: str = "",
 ) -> bytes:
     """The report as an A4 PDF with a text layer (reportlab, CJK CID font ``STSong-Light``
     built into reportlab and every PDF reader: nothing is downloaded or embedded).
@@ -302,7 +317,8 @@ def render_pdf(
     long enough to break across pages.  ``footer`` prints ``- N -`` page numbers,
     ``header`` a running head on every page — both must be dropped by the reader.
     ``encrypt`` is passed to reportlab (a password or a
-    ``reportlab.lib.pdfencrypt.StandardEncryption``).
+    ``reportlab.lib.pdfencrypt.StandardEncryption``); ``missing`` is printed for a
+    missing value (an empty cell by default).
     """
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -318,7 +334,7 @@ def render_pdf(
 
     story: list[Any] = []
     first = True
-    for block in _blocks(report):
+    for block in _blocks(report, missing):
         if isinstance(block, str):
             story.append(Paragraph(_html.escape(block), title if first else body))
             first = False

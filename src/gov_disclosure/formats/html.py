@@ -45,6 +45,7 @@ __all__ = [
     "table_lines",
     "clean_cell",
     "is_number",
+    "is_value",
     "has_report_tables",
     "BLANK",
     "GridRow",
@@ -59,6 +60,7 @@ GridRow = Sequence[tuple[int, str]]
 
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff|｜]+")
 _NUMBER = re.compile(r"[-+－＋]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?(?:万元|元|件|条|个|项|份)?")
+_MISSING = re.compile(r"[—–―\-－]+|[/／]|无|不适用|∅")
 _MARKERS = re.compile(
     r"第二十[条條]第[(（][一五六八九][)）][项項]|申[请請]人情[况況]|勾稽[关關][系係]|未[经經][复復][议議]直接起[诉訴]"
 )
@@ -76,6 +78,11 @@ def is_number(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None
 
 
+def is_value(text: str) -> bool:
+    """True if ``text`` is a number or a mark for a missing value (``—``, ``-``, ``/``, ``无``, ``不适用``, ``∅``)."""
+    return _NUMBER.fullmatch(text) is not None or _MISSING.fullmatch(text) is not None
+
+
 def has_report_tables(text: str) -> bool:
     """True if ``text`` holds a caption or header of the template's tables."""
     return _MARKERS.search(_SPACE.sub("", text)) is not None
@@ -86,7 +93,7 @@ def _header_texts(rows: Sequence[GridRow]) -> list[list[str]]:
     head = []
     for row in rows:
         texts = [clean_cell(t) for _, t in row]
-        if any(is_number(t) for t in texts):
+        if any(is_value(t) for t in texts):
             break
         head.append([t for t in texts if t])
     return head
@@ -119,16 +126,16 @@ def table_lines(rows: Iterable[GridRow]) -> list[str]:
     cleaned = [[(col, clean_cell(text)) for col, text in row] for row in rows]
     starts: Counter[int] = Counter()
     for row in cleaned:
-        if any(t and is_number(t) for _, t in row):
-            texts = [k for k, (_, t) in enumerate(row) if t and not is_number(t)]
+        if any(t and is_value(t) for _, t in row):
+            texts = [k for k, (_, t) in enumerate(row) if t and not is_value(t)]
             after = texts[-1] + 1 if texts else 0
             if after < len(row):
                 starts[row[after][0]] += 1
     first = min(starts, key=lambda col: (-starts[col], col)) if starts else None
     lines = []
     for row in cleaned:
-        has_number = any(t and is_number(t) for _, t in row)
-        has_text = any(t and not is_number(t) for _, t in row)
+        has_number = any(t and is_value(t) for _, t in row)
+        has_text = any(t and not is_value(t) for _, t in row)
         header = first is not None and not has_number and any(t and col >= first for col, t in row)
         out = []
         for col, t in row:
@@ -142,8 +149,8 @@ def table_lines(rows: Iterable[GridRow]) -> list[str]:
 
 
 def tables_hold_numbers(tables: Iterable[Iterable[GridRow]]) -> bool:
-    """True if any cell of any table is a number."""
-    return any(is_number(clean_cell(t)) for rows in tables for row in rows for _, t in row)
+    """True if any cell of any table is a number (or a printed missing-value mark)."""
+    return any(is_value(clean_cell(t)) for rows in tables for row in rows for _, t in row)
 
 
 # --- encodings ---------------------------------------------------------------

@@ -39,7 +39,7 @@ from collections import Counter
 from typing import Any
 
 from ..errors import InputFormatError, MissingExtraError
-from .html import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_number, table_lines
+from .html import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
 __all__ = ["pdf_to_text"]
 
@@ -190,8 +190,8 @@ def _continue_table(a: _Table, b: _Table) -> None:
         return
     first, first_boxes = b.rows[0], b.boxes[0]
     texts = [clean_cell(t) for _, t in first]
-    numbers = [i for i, t in enumerate(texts) if t and is_number(t)]
-    labels = [i for i, t in enumerate(texts) if t and not is_number(t)]
+    numbers = [i for i, t in enumerate(texts) if t and is_value(t)]
+    labels = [i for i, t in enumerate(texts) if t and not is_value(t)]
     if numbers:  # the row's own label is its last text cell before the numbers
         own = [i for i in labels if i < numbers[0]]
         candidates = [i for i in labels if i < numbers[0] and i != (own[-1] if own else None)]
@@ -205,7 +205,7 @@ def _continue_table(a: _Table, b: _Table) -> None:
         for r, j, abox in openings:
             if abs(abox[0] - box[0]) <= _TOLERANCE and abs(abox[2] - box[2]) <= _TOLERANCE:
                 above = clean_cell(a.rows[r][j][1])
-                if above and not is_number(above):
+                if above and not is_value(above):
                     a.rows[r][j][1] = above + " " + texts[i]
                     first[i][1] = ""
                 break
