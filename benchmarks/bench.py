@@ -113,8 +113,9 @@ def with_paragraphs(text: str, n: int, salt: int = 0) -> str:
     return "\n".join(lines[:3] + extra + lines[3:])
 
 
-def make_texts(reports: Sequence[gd.Report], k: int, narrative: bool, paragraphs: int,
-               traditional: bool = False) -> list[str]:
+def make_texts(
+    reports: Sequence[gd.Report], k: int, narrative: bool, paragraphs: int, traditional: bool = False
+) -> list[str]:
     """Every report in every layout, scaled by ``k``."""
     texts = []
     for i, report in enumerate(reports):
@@ -210,8 +211,11 @@ def peak_memory(files: Sequence[Path], sizes: Sequence[int], tmp: Path) -> dict[
     tracemalloc.stop()
     del held
     growth = (rows[-1]["peak_rss_kib"] - rows[0]["peak_rss_kib"]) / (sizes[-1] - sizes[0])
-    return {"batches": rows, "growth_kib_per_file": round(growth, 3),
-            "held_kib_per_report": round(size / 1024 / 100, 1)}
+    return {
+        "batches": rows,
+        "growth_kib_per_file": round(growth, 3),
+        "held_kib_per_report": round(size / 1024 / 100, 1),
+    }
 
 
 def _readable(path: Path) -> bool:
@@ -244,7 +248,7 @@ sys.exit(rc)
 
 
 def run_cli(args: Sequence[str], tmp: Path) -> dict[str, Any]:
-    """Run the command line's ``main(ARGS)`` in a fresh interpreter: wall and CPU time, exit status, output, peak RSS."""
+    """Run the command line's ``main(ARGS)`` in a fresh interpreter: wall and CPU time, status, output, peak RSS."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
     out_path, err_path = tmp / "cli.out", tmp / "cli.err"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
@@ -311,7 +315,10 @@ def lap(what: str) -> None:
 def fmt_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     cells = [[str(h) for h in headers]] + [[str(c) for c in r] for r in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in cells]
+    lines = [
+        "  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
+        for r in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
@@ -333,8 +340,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
             "gov_disclosure": gd.__version__,
-            "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                     text=True).stdout.strip() or None,
+            "commit": subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip()
+            or None,
         },
     }
     with tempfile.TemporaryDirectory(prefix="gd-bench-") as tmp_name:
@@ -366,8 +375,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         lap("scripts")
 
         # the batch: every layout and size, a third in traditional script, 1% broken
-        pool = (make_texts(reports, 100, True, 0) + make_texts(reports, 10_000, True, 20)
-                + make_texts(reports, 100, True, 0, traditional=True))
+        pool = (
+            make_texts(reports, 100, True, 0)
+            + make_texts(reports, 10_000, True, 20)
+            + make_texts(reports, 100, True, 0, traditional=True)
+        )
         batch_dir = tmp / "batch"
         rng = random.Random(7)
         broken = set(rng.sample(range(n_files), max(1, n_files // 100)))
@@ -410,56 +422,128 @@ def main(argv: Sequence[str] | None = None) -> int:
         "speedup_validate": round(speedup_v, 2),
         "cpu_jobs2_over_jobs1": round(cpu_overhead, 2),
         "max_load_avg_before": busy,
-        "note": ("other processes kept the machine busy (load average before a run up to "
-                 f"{busy} on {os.cpu_count()} CPUs): --jobs 2 competed for the cores") if busy > 0.5 else "",
+        "note": (
+            "other processes kept the machine busy (load average before a run up to "
+            f"{busy} on {os.cpu_count()} CPUs): --jobs 2 competed for the cores"
+        )
+        if busy > 0.5
+        else "",
     }
     results["targets"] = {
         "reports_per_s_per_core>=1000 (typical reports)": {"value": slowest, "met": slowest >= 1000},
         "ratio_to_regex_floor<=20 (typical reports)": {"value": worst_ratio, "met": worst_ratio <= 20},
-        "traditional_over_simplified<=1.5": {"value": results["scripts"]["traditional_over_simplified_time"],
-                                             "met": results["scripts"]["traditional_over_simplified_time"] <= 1.5},
+        "traditional_over_simplified<=1.5": {
+            "value": results["scripts"]["traditional_over_simplified_time"],
+            "met": results["scripts"]["traditional_over_simplified_time"] <= 1.5,
+        },
         "memory_flat(growth_per_file<=5%_of_a_held_report)": {
             "value": f"{mem['growth_kib_per_file']} KiB/file vs {mem['held_kib_per_report']} KiB/report",
-            "met": mem["growth_kib_per_file"] <= 0.05 * mem["held_kib_per_report"]},
+            "met": mem["growth_kib_per_file"] <= 0.05 * mem["held_kib_per_report"],
+        },
         "parse_jobs2_faster_than_jobs1 (2,000 files)": {"value": round(speedup, 2), "met": speedup > 1},
-        "broken_files_listed": {"value": [r["failures_listed"] for r in results["scaling"]],
-                                "met": all(r["failures_listed"] == results["scaling_expected_failures"]
-                                           and r["exit_status"] == 1
-                                           for r in results["scaling"])},
+        "broken_files_listed": {
+            "value": [r["failures_listed"] for r in results["scaling"]],
+            "met": all(
+                r["failures_listed"] == results["scaling_expected_failures"] and r["exit_status"] == 1
+                for r in results["scaling"]
+            ),
+        },
     }
 
     # --- print ---------------------------------------------------------------------------------
     m = results["machine"]
     mem = results["memory"]
-    print(f"gov-disclosure {m['gov_disclosure']} ({m['commit']}), Python {m['python']}, {m['cpus']} CPUs, {m['platform']}")
+    print(
+        f"gov-disclosure {m['gov_disclosure']} ({m['commit']}), Python {m['python']}, {m['cpus']} CPUs, {m['platform']}"
+    )
     print()
-    print(fmt_table(
-        ["corpus (parse_file + validate, 1 process)", "files", "avg KB", "reports/s", "parse only/s", "regex floor/s", "× floor", "ms/report"],
-        [[c["corpus"], c["files"], f"{c['avg_bytes'] / 1000:.1f}", f"{c['parse_validate_per_s']:,.0f}",
-          f"{c['parse_only_per_s']:,.0f}", f"{c['regex_floor_per_s']:,.0f}", c["ratio_to_floor"], c["ms_per_report"]]
-         for c in results["throughput"]]))
+    print(
+        fmt_table(
+            [
+                "corpus (parse_file + validate, 1 process)",
+                "files",
+                "avg KB",
+                "reports/s",
+                "parse only/s",
+                "regex floor/s",
+                "× floor",
+                "ms/report",
+            ],
+            [
+                [
+                    c["corpus"],
+                    c["files"],
+                    f"{c['avg_bytes'] / 1000:.1f}",
+                    f"{c['parse_validate_per_s']:,.0f}",
+                    f"{c['parse_only_per_s']:,.0f}",
+                    f"{c['regex_floor_per_s']:,.0f}",
+                    c["ratio_to_floor"],
+                    c["ms_per_report"],
+                ]
+                for c in results["throughput"]
+            ],
+        )
+    )
     print()
     s = results["scripts"]
-    print(f"simplified {s['simplified_per_s']:,.0f} reports/s, traditional {s['traditional_per_s']:,.0f} reports/s: "
-          f"traditional takes {s['traditional_over_simplified_time']}× the time")
+    print(
+        f"simplified {s['simplified_per_s']:,.0f} reports/s, traditional {s['traditional_per_s']:,.0f} reports/s: "
+        f"traditional takes {s['traditional_over_simplified_time']}× the time"
+    )
     print()
-    print(fmt_table(["parse -f csv --jobs 1 (batch_parse)", "seconds", "peak RSS MiB"],
-                    [[f"{r['batch']} files", r["seconds"], f"{r['peak_rss_kib'] / 1024:,.1f}"] for r in mem["batches"]]))
-    print(f"peak grows {mem['growth_kib_per_file']} KiB per extra file; holding the Reports would cost "
-          f"{mem['held_kib_per_report']} KiB per report")
+    print(
+        fmt_table(
+            ["parse -f csv --jobs 1 (batch_parse)", "seconds", "peak RSS MiB"],
+            [[f"{r['batch']} files", r["seconds"], f"{r['peak_rss_kib'] / 1024:,.1f}"] for r in mem["batches"]],
+        )
+    )
+    print(
+        f"peak grows {mem['growth_kib_per_file']} KiB per extra file; holding the Reports would cost "
+        f"{mem['held_kib_per_report']} KiB per report"
+    )
     print()
-    print(fmt_table(["python -m gov_disclosure", "files", "seconds", "files/s", "CPU s", "exit", "failures listed",
-                     "peak RSS MiB", "load before"],
-                    [[r["command"], r["files"], r["seconds"], f"{r['files_per_s']:,.0f}", r["cpu_seconds"], r["exit_status"],
-                      f"{r['failures_listed']} of {results['scaling_expected_failures']}",
-                      f"{r['peak_rss_kib'] / 1024:,.1f}", r["load_avg_before"]] for r in results["scaling"]]))
-    print(f"speed-up with --jobs 2: parse {speedup:.2f}×, validate {speedup_v:.2f}×; "
-          f"CPU time --jobs 2 / --jobs 1 (parse): {cpu_overhead:.2f}")
+    print(
+        fmt_table(
+            [
+                "python -m gov_disclosure",
+                "files",
+                "seconds",
+                "files/s",
+                "CPU s",
+                "exit",
+                "failures listed",
+                "peak RSS MiB",
+                "load before",
+            ],
+            [
+                [
+                    r["command"],
+                    r["files"],
+                    r["seconds"],
+                    f"{r['files_per_s']:,.0f}",
+                    r["cpu_seconds"],
+                    r["exit_status"],
+                    f"{r['failures_listed']} of {results['scaling_expected_failures']}",
+                    f"{r['peak_rss_kib'] / 1024:,.1f}",
+                    r["load_avg_before"],
+                ]
+                for r in results["scaling"]
+            ],
+        )
+    )
+    print(
+        f"speed-up with --jobs 2: parse {speedup:.2f}×, validate {speedup_v:.2f}×; "
+        f"CPU time --jobs 2 / --jobs 1 (parse): {cpu_overhead:.2f}"
+    )
     if results["scaling_summary"]["note"]:
         print("note: " + results["scaling_summary"]["note"])
     print()
-    print(fmt_table(["target", "value", "met"],
-                    [[k, v["value"], "yes" if v["met"] else "NO"] for k, v in results["targets"].items()]))
+    print(
+        fmt_table(
+            ["target", "value", "met"],
+            [[k, v["value"], "yes" if v["met"] else "NO"] for k, v in results["targets"].items()],
+        )
+    )
     print(f"\ntotal {results['seconds']} s; results in {args.out}")
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return 0

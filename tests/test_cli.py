@@ -18,7 +18,7 @@ from gov_disclosure import cli
 from gov_disclosure.cli import Progress, find_reports, iter_outcomes, main, parse_many
 from gov_disclosure.output import OUTPUT_COLUMNS
 
-from .conftest import SEEDS, ROOT
+from .conftest import ROOT, SEEDS
 
 S003 = "003_0869a50636f65fd2"
 CHANGED_FROM = "1.本機關不掌握相關政府信息 |\n53 |\n"
@@ -78,7 +78,9 @@ def test_validate_one_changed_number_exits_1_with_file_line_code(seeds: Path, tm
     assert len(lines) == 2
     # the row-sum issue points at a cell of the changed row (the row 1.本机关不掌握相关政府信息)
     report = gd.parse_file(changed)
-    row_lines = {line for path, (line, _) in report.locations.items() if path.startswith("applications.unable.not_held.")}
+    row_lines = {
+        line for path, (line, _) in report.locations.items() if path.startswith("applications.unable.not_held.")
+    }
     row_sum = [line for line in lines if " applications.row_sum " in line]
     assert len(row_sum) == 1
     file_, lineno, rest = row_sum[0].split(":", 2)
@@ -141,7 +143,7 @@ def test_parse_json_is_a_list_of_to_json_objects_with_source(seeds: Path, capsys
     data = json.loads(out)
     paths = sorted(seeds.glob("*.txt"))
     assert [d["source"] for d in data] == [str(p) for p in paths]
-    for obj, p in zip(data, paths):
+    for obj, p in zip(data, paths, strict=True):
         assert {k: v for k, v in obj.items() if k != "source"} == json.loads(gd.parse_file(p).to_json())
 
 
@@ -265,8 +267,11 @@ def test_help_has_examples_and_version(capsys) -> None:
 
 def test_find_reports_recurses_in_a_stable_order(batch: Path) -> None:
     assert list(find_reports([str(batch)])) == [
-        str(batch / "a_good.txt"), str(batch / "b_not_a_report.txt"),
-        str(batch / "c_truncated.txt"), str(batch / "sub" / "d_good.txt")]
+        str(batch / "a_good.txt"),
+        str(batch / "b_not_a_report.txt"),
+        str(batch / "c_truncated.txt"),
+        str(batch / "sub" / "d_good.txt"),
+    ]
     with pytest.raises(FileNotFoundError):
         list(find_reports([str(batch / "missing")]))
 
@@ -285,7 +290,7 @@ def test_path_objects_are_accepted_and_sources_are_strings(seeds: Path) -> None:
     paths = sorted(seeds.glob("*.txt"))[:2]
     outcomes = list(iter_outcomes(paths, "json", jobs=1))
     assert [o.source for o in outcomes] == [str(p) for p in paths]
-    assert all(o.ok and json.loads(o.payload)["source"] == str(p) for o, p in zip(outcomes, paths))
+    assert all(o.ok and json.loads(o.payload)["source"] == str(p) for o, p in zip(outcomes, paths, strict=True))
 
 
 def test_parse_many_yields_reports_and_failures(batch: Path) -> None:
@@ -321,8 +326,14 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(seeds: Path, capsys) -> N
 
 def python_m(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.run([sys.executable, "-m", "gov_disclosure", *args], capture_output=True, text=True,
-                          encoding="utf-8", env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "gov_disclosure", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+    )
 
 
 def test_python_m_validate_seeds(seeds: Path) -> None:
@@ -340,8 +351,9 @@ def test_python_m_parse_csv_of_the_seeds(seeds: Path) -> None:
 
 def test_python_m_changed_seed_and_usage_error(seeds: Path, tmp_path: Path) -> None:
     changed = tmp_path / "changed.txt"
-    changed.write_text((seeds / f"{S003}.txt").read_text(encoding="utf-8").replace(CHANGED_FROM, CHANGED_TO),
-                       encoding="utf-8")
+    changed.write_text(
+        (seeds / f"{S003}.txt").read_text(encoding="utf-8").replace(CHANGED_FROM, CHANGED_TO), encoding="utf-8"
+    )
     done = python_m("validate", str(changed))
     assert done.returncode == 1
     assert f"{changed}:" in done.stdout and " applications.row_sum " in done.stdout

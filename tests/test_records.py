@@ -61,20 +61,29 @@ def test_one_record_per_cell_in_cells_order(name: str) -> None:
     cells = list(report.cells())
     assert len(records) == len(cells)
     assert [r["path"] for r in records] == [path for path, _ in cells]
-    for record, (path, value) in zip(records, cells):
+    for record, (path, value) in zip(records, cells, strict=True):
         assert tuple(record) == RECORD_COLUMNS
         assert record["value"] == value and type(record["value"]) is type(value)
         assert f"{record['table']}.{record['row']}.{record['column']}" == path
         assert record["table"] in TABLE_NUMERALS
         assert (record["source"], record["agency"], record["year"], record["edition"]) == (
-            f"{name}.txt", report.agency, report.year, report.edition)
+            f"{name}.txt",
+            report.agency,
+            report.year,
+            report.edition,
+        )
 
 
 def test_row_is_the_dotted_address_inside_the_table() -> None:
     report = seed_report(S003)
     by_path = {r["path"]: r for r in report.to_records()}
     r = by_path["applications.denied.state_secret.natural_person"]
-    assert (r["table"], r["row"], r["column"], r["source"]) == ("applications", "denied.state_secret", "natural_person", None)
+    assert (r["table"], r["row"], r["column"], r["source"]) == (
+        "applications",
+        "denied.state_secret",
+        "natural_person",
+        None,
+    )
     assert by_path["appeals.review.total"]["row"] == "review"
     fees = by_path["active_disclosure.fees.amount"]
     assert fees["value"] == Decimal("3664.4476") and isinstance(fees["value"], Decimal)
@@ -152,7 +161,12 @@ def test_csv_writer_columns_exact_decimals_blanks_and_failures() -> None:
     assert by_path["applications.total.total"]["value"] == str(report.applications.total.total)
     first = rows[0]
     assert (first["source"], first["year"], first["edition"], first["table"], first["error"]) == (
-        "r.txt", "2024", "2021", "active_disclosure", "")
+        "r.txt",
+        "2024",
+        "2021",
+        "active_disclosure",
+        "",
+    )
     assert rows[-1] == {**dict.fromkeys(OUTPUT_COLUMNS, ""), "source": "bad.txt", "error": "line 3: not a report"}
     assert buf.getvalue().startswith(",".join(OUTPUT_COLUMNS) + "\n")
 
@@ -182,7 +196,7 @@ def test_json_writer_has_the_shape_of_to_json_plus_source() -> None:
         w.write_failure("bad.txt", "boom")
     data = json.loads(buf.getvalue())
     assert [d["source"] for d in data] == ["0.txt", "1.txt", "bad.txt"]
-    for obj, report in zip(data, reports):
+    for obj, report in zip(data[:-1], reports, strict=True):
         assert next(iter(obj)) == "source"
         rest = {k: v for k, v in obj.items() if k != "source"}
         assert rest == json.loads(report.to_json())
@@ -228,7 +242,13 @@ def test_parquet_without_pyarrow_names_the_extra(monkeypatch: pytest.MonkeyPatch
 
 def test_format_from_file_name_and_write_reports(tmp_path) -> None:
     assert [format_for_path(p) for p in ("a.csv", "A.JSONL", "b.json", "c.parquet", "d.txt", None)] == [
-        "csv", "jsonl", "json", "parquet", None, None]
+        "csv",
+        "jsonl",
+        "json",
+        "parquet",
+        None,
+        None,
+    ]
     out = tmp_path / "cells.csv"
     assert write_reports([("r.txt", seed_report(S003))], out) == 1
     assert len(csv_rows(out.read_text(encoding="utf-8"))) == 200
@@ -256,8 +276,20 @@ def test_csv_and_jsonl_encodings_equal_the_standard_library_ones(source) -> None
     for rec in report.to_records(source):
         value = rec["value"]
         text = "" if value is None else format(value, "f") if isinstance(value, Decimal) else value
-        writer.writerow([rec["source"] or "", rec["agency"] or "", rec["year"], rec["edition"], rec["table"],
-                         rec["row"], rec["column"], rec["path"], text, ""])
+        writer.writerow(
+            [
+                rec["source"] or "",
+                rec["agency"] or "",
+                rec["year"],
+                rec["edition"],
+                rec["table"],
+                rec["row"],
+                rec["column"],
+                rec["path"],
+                text,
+                "",
+            ]
+        )
         json_value = format(value, "f") if isinstance(value, Decimal) else value
         expected_jsonl.append(json.dumps({**rec, "value": json_value, "error": None}, ensure_ascii=False) + "\n")
     assert CSVWriter.encode(report, source) == buf.getvalue()

@@ -276,7 +276,9 @@ class Progress:
     batch has run for ``delay`` seconds, so short runs stay quiet.
     """
 
-    def __init__(self, total: Optional[int], stream: TextIO, enabled: bool, delay: float = 0.3, unit: str = "files") -> None:
+    def __init__(
+        self, total: Optional[int], stream: TextIO, enabled: bool, delay: float = 0.3, unit: str = "files"
+    ) -> None:
         self.total = total
         self.stream = stream
         self.enabled = enabled
@@ -497,21 +499,42 @@ def build_parser() -> argparse.ArgumentParser:
     epilog = EPILOG % {"exts": ", ".join(REPORT_EXTENSIONS)}
     fmt = argparse.RawDescriptionHelpFormatter
     common = _Parser(add_help=False)
-    common.add_argument("paths", nargs="+", metavar="FILE_OR_DIR", help="report files, or directories to search recursively")
-    common.add_argument("-j", "--jobs", type=_positive_int, default=None, metavar="N",
-                        help="parse with N processes (default: all %d cores)" % default_jobs())
-    common.add_argument("-e", "--edition", default="auto", metavar="NAME",
-                        help="template edition: auto (default), 2021 or 2019")
-    common.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary (failures still print)")
+    common.add_argument(
+        "paths", nargs="+", metavar="FILE_OR_DIR", help="report files, or directories to search recursively"
+    )
+    common.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="parse with N processes (default: all %d cores)" % default_jobs(),
+    )
+    common.add_argument(
+        "-e", "--edition", default="auto", metavar="NAME", help="template edition: auto (default), 2021 or 2019"
+    )
+    common.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary (failures still print)"
+    )
     go = common.add_mutually_exclusive_group()
-    go.add_argument("--keep-going", dest="fail_fast", action="store_false", default=False,
-                    help="record a file that cannot be read and carry on (default)")
-    go.add_argument("--fail-fast", dest="fail_fast", action="store_true", help="stop at the first file that cannot be read")
+    go.add_argument(
+        "--keep-going",
+        dest="fail_fast",
+        action="store_false",
+        default=False,
+        help="record a file that cannot be read and carry on (default)",
+    )
+    go.add_argument(
+        "--fail-fast", dest="fail_fast", action="store_true", help="stop at the first file that cannot be read"
+    )
 
     parser = _Parser(
         prog=PROG,
-        description=textwrap.fill("Read Chinese government information-disclosure annual reports "
-                                  "(政府信息公开工作年度报告) into data, and check their arithmetic.", 78),
+        description=textwrap.fill(
+            "Read Chinese government information-disclosure annual reports "
+            "(政府信息公开工作年度报告) into data, and check their arithmetic.",
+            78,
+        ),
         epilog=epilog,
         formatter_class=fmt,
     )
@@ -519,23 +542,38 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     p = sub.add_parser(
-        "parse", parents=[common], formatter_class=fmt, epilog=epilog,
+        "parse",
+        parents=[common],
+        formatter_class=fmt,
+        epilog=epilog,
         help="parse reports and write their cells as JSON, JSON Lines, CSV or Parquet",
-        description=_fill("Parse reports and write them out: json (a list of Report.to_json() objects, "
-        "each with a 'source' key), or one row per cell in jsonl, csv or parquet (columns source, "
-        "agency, year, edition, table, row, column, path, value, error). A file that cannot be "
-        "read becomes a row with its source and error."),
+        description=_fill(
+            "Parse reports and write them out: json (a list of Report.to_json() objects, "
+            "each with a 'source' key), or one row per cell in jsonl, csv or parquet (columns source, "
+            "agency, year, edition, table, row, column, path, value, error). A file that cannot be "
+            "read becomes a row with its source and error."
+        ),
     )
-    p.add_argument("-f", "--format", choices=OUTPUT_FORMATS, default=None,
-                   help="output format (default: from -o's extension, else json)")
+    p.add_argument(
+        "-f",
+        "--format",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="output format (default: from -o's extension, else json)",
+    )
     p.add_argument("-o", "--output", metavar="OUT", default=None, help="write to OUT instead of stdout")
     v = sub.add_parser(
-        "validate", parents=[common], formatter_class=fmt, epilog=epilog,
+        "validate",
+        parents=[common],
+        formatter_class=fmt,
+        epilog=epilog,
         help="check reports; print file:line: code message for each issue",
-        description=_fill("Parse and validate reports. Prints each issue as 'file:line: code message' "
-        "(warnings as 'file:line: code warning: message'); a file that cannot be read prints "
-        "'file:line: parse-error message'. Exit status 1 if any error-severity issue or "
-        "unreadable file, else 0."),
+        description=_fill(
+            "Parse and validate reports. Prints each issue as 'file:line: code message' "
+            "(warnings as 'file:line: code warning: message'); a file that cannot be read prints "
+            "'file:line: parse-error message'. Exit status 1 if any error-severity issue or "
+            "unreadable file, else 0."
+        ),
     )
     v.add_argument("-W", "--no-warnings", dest="warnings", action="store_false", help="print errors only")
     return parser
@@ -567,14 +605,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         from . import editions
 
         if args.edition not in editions.available():
-            raise UsageError(f"{PROG}: error: unknown edition {args.edition!r}; "
-                             f"use auto or one of {', '.join(editions.available())}")
+            raise UsageError(
+                f"{PROG}: error: unknown edition {args.edition!r}; use auto or one of {', '.join(editions.available())}"
+            )
     try:
         files = list(find_reports(args.paths))
     except FileNotFoundError as exc:
         raise UsageError(f"{PROG}: error: no such file or directory: {exc.args[0]}") from None
     if not files:
-        raise UsageError(f"{PROG}: error: no report files ({', '.join(REPORT_EXTENSIONS)}) found in {' '.join(args.paths)}")
+        raise UsageError(
+            f"{PROG}: error: no report files ({', '.join(REPORT_EXTENSIONS)}) found in {' '.join(args.paths)}"
+        )
     jobs = args.jobs or default_jobs()
     if jobs > 1 and len(files) < 16:  # a pool costs more than it saves on a handful of files
         jobs = 1
@@ -597,8 +638,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except OSError as exc:
             raise UsageError(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}") from None
         try:
-            summary = batch_parse(files, writer, jobs=jobs, edition=args.edition,
-                                  fail_fast=args.fail_fast, progress=progress)
+            summary = batch_parse(
+                files, writer, jobs=jobs, edition=args.edition, fail_fast=args.fail_fast, progress=progress
+            )
         finally:
             writer.close()
         _report_summary(summary, err, quiet=args.quiet, validate=False)
@@ -606,14 +648,17 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     show = not args.quiet and _isatty(err)
     progress = Progress(len(files), err, show)
-    summary = batch_validate(files, out, jobs=jobs, edition=args.edition, fail_fast=args.fail_fast,
-                             progress=progress, warnings=args.warnings)
+    summary = batch_validate(
+        files, out, jobs=jobs, edition=args.edition, fail_fast=args.fail_fast, progress=progress, warnings=args.warnings
+    )
     out.flush()
     _report_summary(summary, err, quiet=args.quiet, validate=True)
     return EXIT_FAILED if summary.failures or summary.errors else EXIT_OK
 
 
-def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None) -> int:
+def main(
+    argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = None, stderr: Optional[TextIO] = None
+) -> int:
     """Run ``gov-disclosure`` with ``argv`` (default ``sys.argv[1:]``); returns the exit status.
 
     Data goes to ``stdout``, the progress bar, summary and errors to ``stderr``
@@ -623,7 +668,9 @@ def main(argv: Optional[Sequence[str]] = None, *, stdout: Optional[TextIO] = Non
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     for stream in (out, err):
-        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8" and hasattr(stream, "reconfigure"):
+        if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8" and hasattr(
+            stream, "reconfigure"
+        ):
             stream.reconfigure(encoding="utf-8")
     try:
         try:

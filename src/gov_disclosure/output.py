@@ -39,7 +39,6 @@ turns a report into a picklable *payload* and ``write_payload(payload)`` writes 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -72,7 +71,14 @@ OUTPUT_FORMATS: tuple[str, ...] = ("json", "jsonl", "csv", "parquet")
 #: Columns of the CSV, JSON Lines and Parquet outputs.
 OUTPUT_COLUMNS: tuple[str, ...] = (*RECORD_COLUMNS, "error")
 
-_SUFFIXES = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+_SUFFIXES = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 def format_for_path(path: Union[str, Path, None]) -> Optional[str]:
@@ -126,7 +132,10 @@ def _jsonl_parts(layout: Any) -> list[str]:
     if cached is None or cached[0] is not layout:
         dumps = json.JSONEncoder(ensure_ascii=False).encode
         parts = [
-            ", ".join(f"{dumps(k)}: {dumps(v)}" for k, v in zip(("table", "row", "column", "path"), (c[1], c[2], c[3], c[0])))
+            ", ".join(
+                f"{dumps(k)}: {dumps(v)}"
+                for k, v in zip(("table", "row", "column", "path"), (c[1], c[2], c[3], c[0]), strict=True)
+            )
             for c in layout
         ]
         cached = (layout, parts)
@@ -147,7 +156,10 @@ class Writer:
 
     def __init__(self, out: Union[IO[Any], str, Path]) -> None:
         if isinstance(out, (str, Path)):
-            self._stream: IO[Any] = open(out, "wb" if self.binary else "w", **({} if self.binary else {"encoding": "utf-8", "newline": ""}))
+            if self.binary:
+                self._stream: IO[Any] = open(out, "wb")  # noqa: SIM115 - closed by close()
+            else:
+                self._stream = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
             self._owned = True
         else:
             self._stream = out
@@ -216,9 +228,11 @@ class CSVWriter(Writer):
         # The same bytes csv.writer would produce, built from per-edition
         # prefixes: formatting a report costs one string join.
         layout = cell_layout(report)
-        head = _csv_line((source or "", report.agency or "", "" if report.year is None else report.year, report.edition))
+        head = _csv_line(
+            (source or "", report.agency or "", "" if report.year is None else report.year, report.edition)
+        )
         parts = []
-        for middle, (_, _, _, _, getter) in zip(_csv_middles(layout), layout):
+        for middle, (_, _, _, _, getter) in zip(_csv_middles(layout), layout, strict=True):
             value = getter(report)
             if value is None:
                 text = ""
@@ -250,10 +264,12 @@ class JSONLinesWriter(Writer):
         # json.dumps of each record, assembled from per-edition constant parts
         dumps = json.JSONEncoder(ensure_ascii=False).encode
         layout = cell_layout(report)
-        head = (f'{{"source": {dumps(source)}, "agency": {dumps(report.agency)}, '
-                f'"year": {dumps(report.year)}, "edition": {dumps(report.edition)}, ')
+        head = (
+            f'{{"source": {dumps(source)}, "agency": {dumps(report.agency)}, '
+            f'"year": {dumps(report.year)}, "edition": {dumps(report.edition)}, '
+        )
         lines = []
-        for middle, (_, _, _, _, getter) in zip(_jsonl_parts(layout), layout):
+        for middle, (_, _, _, _, getter) in zip(_jsonl_parts(layout), layout, strict=True):
             value = getter(report)
             if value is None:
                 text = "null"
@@ -318,15 +334,13 @@ class ParquetWriter(Writer):
 
     def __init__(self, out: Union[BinaryIO, str, Path], row_group_size: int = 100_000) -> None:
         try:
-            import pyarrow as pa
-            import pyarrow.parquet as pq
+            import pyarrow as pa  # type: ignore[import-untyped]
+            import pyarrow.parquet as pq  # type: ignore[import-untyped]
         except ImportError:
             raise MissingExtraError("parquet", "pyarrow", "Parquet output") from None
         super().__init__(out)
         self._pa = pa
-        self.schema = pa.schema(
-            [(name, pa.int32() if name == "year" else pa.string()) for name in OUTPUT_COLUMNS]
-        )
+        self.schema = pa.schema([(name, pa.int32() if name == "year" else pa.string()) for name in OUTPUT_COLUMNS])
         self._writer = pq.ParquetWriter(self._stream, self.schema, compression="zstd")
         self._row_group_size = row_group_size
         self._columns: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, U
 from .errors import MissingExtraError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     from .model import Report
 
@@ -98,7 +98,9 @@ def report_records(report: "Report", source: Optional[str] = None) -> list[dict[
 ReportLike = Union["Report", tuple[Optional[str], "Report"]]
 
 
-def to_dataframe(reports: Union["Report", Iterable[ReportLike]], *, sources: Optional[Iterable[Optional[str]]] = None) -> "pd.DataFrame":
+def to_dataframe(
+    reports: Union["Report", Iterable[ReportLike]], *, sources: Optional[Iterable[Optional[str]]] = None
+) -> "pd.DataFrame":
     """A pandas DataFrame with one row per cell of every report (columns :data:`RECORD_COLUMNS`).
 
     ``reports`` is a Report, an iterable of Reports, or an iterable of
