@@ -269,6 +269,31 @@ def run_cli(args: Sequence[str], tmp: Path) -> dict[str, Any]:
     }
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
+
+
+def machine_parallelism(n: int = 8_000_000) -> float:
+    """How much faster two CPU-bound processes finish than one, right now (2.0 on two idle cores).
+
+    The ceiling for ``--jobs 2``: other jobs on a shared machine lower it.
+    """
+    import multiprocessing
+
+    start = time.perf_counter()
+    _spin(n)
+    one = time.perf_counter() - start
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(_spin, [1, 1])  # start-up outside the timing
+        start = time.perf_counter()
+        pool.map(_spin, [n, n], chunksize=1)
+        two = time.perf_counter() - start
+    return round(2 * one / two, 2)
+
+
 def scaling(directory: Path, total: int, tmp: Path, rounds: int = 3) -> list[dict[str, Any]]:
     """Wall time of each command with ``--jobs 1`` and ``--jobs 2``: runs interleaved, best of ``rounds``.
 
@@ -399,7 +424,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         lap("memory")
 
         # 5. scaling through the real command
+        results["machine_parallelism_before"] = machine_parallelism()
         results["scaling"] = scaling(batch_dir, n_files, tmp)
+        results["machine_parallelism_after"] = machine_parallelism()
         lap("scaling")
         results["scaling_expected_failures"] = len(broken)
 
@@ -422,6 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "speedup_validate": round(speedup_v, 2),
         "cpu_jobs2_over_jobs1": round(cpu_overhead, 2),
         "max_load_avg_before": busy,
+        "machine_parallelism": [results["machine_parallelism_before"], results["machine_parallelism_after"]],
         "note": (
             "other processes kept the machine busy (load average before a run up to "
             f"{busy} on {os.cpu_count()} CPUs): --jobs 2 competed for the cores"
@@ -534,6 +562,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"speed-up with --jobs 2: parse {speedup:.2f}×, validate {speedup_v:.2f}×; "
         f"CPU time --jobs 2 / --jobs 1 (parse): {cpu_overhead:.2f}"
+    )
+    print(
+        f"two CPU-bound processes ran {results['machine_parallelism_before']}× / "
+        f"{results['machine_parallelism_after']}× as fast as one just before / after "
+        "(the machine's ceiling for --jobs 2; 2.0 on two idle cores)"
     )
     if results["scaling_summary"]["note"]:
         print("note: " + results["scaling_summary"]["note"])
