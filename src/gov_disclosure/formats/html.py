@@ -195,6 +195,7 @@ _BLOCK = frozenset(
     "pre center form hr figure figcaption address caption fieldset legend details summary body html "
     "tr td th thead tbody tfoot table".split()
 )
+_LEADING_DIGITS = re.compile(r"\s*(\d+)")
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -295,6 +296,9 @@ def _hidden(node: Any) -> bool:
 
 
 def _contains_table(node: Any) -> bool:
+    css = getattr(node, "css", None)
+    if css is not None:  # selectolax: a C-level search (the result includes ``node`` itself)
+        return len(css("table")) > 1
     for child in _children(node):
         tag = child.tag
         if tag == "table" or (tag and tag[0] != "-" and _contains_table(child)):
@@ -303,7 +307,11 @@ def _contains_table(node: Any) -> bool:
 
 
 def _span(value: Optional[str], limit: int) -> int:
-    m = re.match(r"\s*(\d+)", value or "")
+    if not value:
+        return 1
+    if value.isascii() and value.isdigit():
+        return min(max(int(value), 1), limit)
+    m = _LEADING_DIGITS.match(value)
     n = int(m.group(1)) if m else 1
     return min(max(n, 1), limit)
 
