@@ -47,6 +47,8 @@ __all__ = [
     "is_number",
     "is_value",
     "has_report_tables",
+    "drop_repeated_header",
+    "tables_hold_numbers",
     "BLANK",
     "GridRow",
 ]
