@@ -33,6 +33,7 @@ __all__ = [
     "parse_file",
     "check",
     "Report",
+    "to_dataframe",
     "validate",
     "is_valid",
     "Issue",

@@ -378,7 +378,7 @@ def _data_only(attribute: attrs.Attribute, value: Any) -> bool:  # type: ignore[
 
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, Decimal):
-        return str(obj)
+        return format(obj, "f")  # never exponent notation: "0.0000001", not "1E-7"
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 

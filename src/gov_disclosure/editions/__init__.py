@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import threading
 import warnings
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, Union
 
@@ -186,6 +186,7 @@ def load_entry_points(reload: bool = False) -> None:
     if _entry_points_loaded and not reload:
         return
     _entry_points_loaded = True
+    from importlib import metadata  # slow to import; only needed here
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             obj = ep.load()
