@@ -375,26 +375,15 @@ def batch_parse(
     start = time.perf_counter()
     parsed = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
-    stopped = False
-    outcomes = iter_outcomes(files, writer.format, jobs=jobs, edition=edition)
-    try:
-        for outcome in outcomes:
-            if outcome.error is None:
-                writer.write_payload(outcome.payload)
-                parsed += 1
-            else:
-                writer.write_failure(outcome.source, located(outcome.error, outcome.line))
-                failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
-            if progress is not None:
-                progress.update()
-            if fail_fast and failures:
-                stopped = True
-                break
-    finally:
-        outcomes.close()  # type: ignore[attr-defined]
-        if progress is not None:
-            progress.close()
-    return BatchSummary(parsed, failures, seconds=time.perf_counter() - start, stopped=stopped)
+    run = _Run(iter_outcomes(files, writer.format, jobs=jobs, edition=edition), progress, fail_fast)
+    for outcome in run:
+        if outcome.error is None:
+            writer.write_payload(outcome.payload)
+            parsed += 1
+        else:
+            writer.write_failure(outcome.source, located(outcome.error, outcome.line))
+            failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
+    return BatchSummary(parsed, failures, seconds=time.perf_counter() - start, stopped=run.stopped)
 
 
 def batch_validate(
@@ -415,39 +404,53 @@ def batch_validate(
     start = time.perf_counter()
     parsed = errors = warns = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
-    stopped = False
     clear = progress.clear if progress is not None and _isatty(out) else None
-    outcomes = iter_outcomes(files, "validate", jobs=jobs, edition=edition)
-    try:
-        for outcome in outcomes:
-            lines = []
-            if outcome.error is None:
-                parsed += 1
-                for line, code, severity, message in outcome.payload:
-                    if severity == "error":
-                        errors += 1
-                        lines.append(f"{outcome.source}:{line}: {code} {message}")
-                    else:
-                        warns += 1
-                        if warnings:
-                            lines.append(f"{outcome.source}:{line}: {code} {severity}: {message}")
-            else:
-                failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
-                lines.append(f"{outcome.source}:{outcome.line or 1}: parse-error {outcome.error}")
-            if lines:
-                if clear is not None:
-                    clear()
-                out.write("\n".join(lines) + "\n")
-            if progress is not None:
-                progress.update()
-            if fail_fast and failures:
-                stopped = True
-                break
-    finally:
-        outcomes.close()  # type: ignore[attr-defined]
-        if progress is not None:
-            progress.close()
-    return BatchSummary(parsed, failures, errors, warns, time.perf_counter() - start, stopped)
+    run = _Run(iter_outcomes(files, "validate", jobs=jobs, edition=edition), progress, fail_fast)
+    for outcome in run:
+        lines = []
+        if outcome.error is None:
+            parsed += 1
+            for line, code, severity, message in outcome.payload:
+                if severity == "error":
+                    errors += 1
+                    lines.append(f"{outcome.source}:{line}: {code} {message}")
+                else:
+                    warns += 1
+                    if warnings:
+                        lines.append(f"{outcome.source}:{line}: {code} {severity}: {message}")
+        else:
+            failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
+            lines.append(f"{outcome.source}:{outcome.line or 1}: parse-error {outcome.error}")
+        if lines:
+            if clear is not None:
+                clear()
+            out.write("\n".join(lines) + "\n")
+    return BatchSummary(parsed, failures, errors, warns, time.perf_counter() - start, run.stopped)
+
+
+class _Run:
+    """Drive a batch: yield each outcome, then tick the progress bar; stop after the
+    first failure with ``fail_fast``; always close the workers and the bar."""
+
+    def __init__(self, outcomes: Iterator[Any], progress: Optional[Progress], fail_fast: bool) -> None:
+        self.outcomes = outcomes
+        self.progress = progress
+        self.fail_fast = fail_fast
+        self.stopped = False
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            for outcome in self.outcomes:
+                yield outcome
+                if self.progress is not None:
+                    self.progress.update()
+                if self.fail_fast and outcome.error is not None:
+                    self.stopped = True
+                    break
+        finally:
+            self.outcomes.close()  # type: ignore[attr-defined]
+            if self.progress is not None:
+                self.progress.close()
 
 
 # --- the command line ------------------------------------------------------------------------
