@@ -196,7 +196,7 @@ class ModelBuilder(Transformer):
         units = {a.name[: -len("_unit")]: a.name for a in attrs.fields(cls) if a.metadata.get("kind") == "text"}
 
         def build(children: list[Any]) -> Built:
-            values = tuple(c for c in children if _is_value(c.type))
+            values = tuple([c for c in children if _is_value(c.type)])
             if len(values) != len(kinds):
                 raise ParseError(
                     f"grammar and model disagree: rule {name!r} read {len(values)} numbers "

@@ -53,14 +53,18 @@ class CellLexer(Lexer):
 
     def __init__(self, lexer_conf: Any) -> None:
         terminals = [t for t in lexer_conf.terminals if t.pattern is not None]
-        self.terminals = {t.name: t for t in terminals}
+        # Lark's names are Token objects; plain str keeps comparisons in C.
+        self.terminals = {str(t.name): t for t in terminals}
         self.text_type = "TEXT"
-        self.value_type = next(t.name for t in terminals if base_name(t.name) == "VALUE")
+        self.value_type = next(name for name in self.terminals if base_name(name) == "VALUE")
         self.value_re: Pattern[str] = re.compile(self.terminals[self.value_type].pattern.to_regexp())
-        ordered = sorted(terminals, key=lambda t: (-t.priority, t.name))
-        self.patterns = [(t.name, re.compile(t.pattern.to_regexp())) for t in ordered]
+        ordered = sorted(terminals, key=lambda t: (-t.priority, str(t.name)))
+        self.patterns = [(str(t.name), re.compile(t.pattern.to_regexp())) for t in ordered]
         self._cache: dict[str, Optional[tuple[tuple[str, str], ...]]] = {}
         self._states: dict[Any, tuple[frozenset[str], Optional[Pattern[str]]]] = {}
+        # The parse table's own key objects, by name: a token whose type *is* the
+        # table's key is found by identity (no Python-level Token.__eq__ calls).
+        self._keys: Optional[dict[str, Any]] = None
 
     # -- matching ------------------------------------------------------------------
 
@@ -100,7 +104,7 @@ class CellLexer(Lexer):
             return self._states[position]
         except KeyError:
             pass
-        accepts = frozenset(parser_state.parse_conf.states[position])
+        accepts = frozenset(str(name) for name in parser_state.parse_conf.states[position])
         alternatives = [rx.pattern for name, rx in self.patterns if name in accepts]
         pre = re.compile("|".join(f"(?:{a})" for a in alternatives)) if alternatives else None
         self._states[position] = (accepts, pre)
@@ -113,8 +117,12 @@ class CellLexer(Lexer):
         cells = stream.cells
         history = stream.history
         append = history.append
+        keys = self._keys
+        if keys is None:
+            keys = self._keys = {str(k): k for state in parser_state.parse_conf.states.values() for k in state}
         text_type = self.text_type
         value_type = self.value_type
+        value_key = keys.get(value_type, value_type)
         states = self._states
         stack = parser_state.state_stack
         tokenize = self.tokenize
@@ -129,7 +137,7 @@ class CellLexer(Lexer):
                 accepts, pre = self._state(parser_state)
             if text_type in accepts and (pre is None or not pre.match(text)):
                 parts: Optional[tuple[tuple[str, str], ...]] = ((text_type, text),)
-                if history and history[-1].type == value_type and self.value_re.match(text):
+                if history and history[-1].type is value_key and self.value_re.match(text):
                     # a number right after a table's last number is an extra cell of
                     # that table (or the table's numbers are shifted), never narrative
                     parts = ((value_type, text),)
@@ -145,7 +153,7 @@ class CellLexer(Lexer):
                         parts = joined or parts or ((text_type, text),)
             for kind, value in parts:  # type: ignore[union-attr]
                 tok = new(Token, value)
-                tok.type = kind
+                tok.type = keys.get(kind, kind)
                 tok.value = value
                 tok.start_pos = tok.end_pos = None
                 tok.line = tok.end_line = line
