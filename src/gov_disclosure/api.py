@@ -13,7 +13,7 @@ from . import editions as _editions
 from .build import Built, SourceMap
 from .diagnostics import GrammarMap, explain
 from .errors import ParseError
-from .header import find_agency, find_year
+from .header import header_fields
 from .lexer import CellStream
 from .model import Report
 from .normalize import cells as _cells
@@ -77,10 +77,11 @@ def parse_text(text: str, edition: str = "auto") -> Report:
             lines = original.split("\n")
             exc.snippet = lines[exc.line - 1] if 0 < exc.line <= len(lines) else None
         raise exc from None
+    year, agency = header_fields(normal, original)
     return Report(
         edition=chosen.name,
-        agency=find_agency(normal, original),
-        year=find_year(normal),
+        agency=agency,
+        year=year,
         active_disclosure=tables["active_disclosure"].obj,
         applications=tables["applications"].obj,
         appeals=tables["appeals"].obj,

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-__all__ = ["find_year", "find_agency"]
+__all__ = ["header_fields", "find_year", "find_agency"]
 
 _PERIOD = re.compile(r"统计期限[^。\n]{0,12}?((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日")
 _PERIOD_RANGE = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*至\s*((?:19|20)\d\d)\s*年\s*12\s*月\s*31\s*日")
+_TITLE_CANDIDATE = re.compile(r"[^\n]*政府信息公开[^\n]*")
 _TITLE = re.compile(
-    r"^[ \t]*(?P<agency>[^\n《》()。,;:、]{0,40}?)[ \t]*(?:关于)?[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*年度?)?"
-    r"[ \t]*政府信息公开(?:工作)?(?:年度)?(?:报告)?[ \t]*$",
-    re.M,
+    r"(?P<agency>[^\n《》()。,;:、]{0,40}?)[ \t]*(?:关于)?[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*年度?)?"
+    r"[ \t]*政府信息公开(?:工作)?(?:年度)?(?:报告)?"
 )
 _OVERVIEW = re.compile(r"一、\s*总体情况\s*\n?(?P<body>[^\n]{0,200})")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
@@ -33,14 +33,46 @@ def _head(text: str) -> str:
     return text[: m.start()] if m else text[:2000]
 
 
+def _title(text: str) -> "Title":
+    """The title line before section 一: ``(year or None, agency start, agency end)``."""
+    for line in _TITLE_CANDIDATE.finditer(_head(text)):
+        stripped = line.group().strip()
+        m = _TITLE.fullmatch(stripped)
+        if m:
+            offset = line.start() + line.group().index(stripped)
+            year = int(m.group("year")) if m.group("year") else None
+            return year, offset + m.start("agency"), offset + m.end("agency")
+    return None
+
+
+Title = Optional[tuple[Optional[int], int, int]]
+
+
+def header_fields(text: str, original: str) -> tuple[Optional[int], Optional[str]]:
+    """``(year, agency)``, reading the title area once (see the module docstring).
+
+    ``text`` is the normalised text, ``original`` the text as given (same positions).
+    """
+    title = _title(text)
+    return _year(text, title), _agency(original, title)
+
+
 def find_year(text: str) -> Optional[int]:
     """The year the report's statistics cover, or None if the text does not say."""
+    return _year(text, _title(text))
+
+
+def find_agency(text: str, original: str) -> Optional[str]:
+    """The reporting body named on the title line, as printed in ``original``."""
+    return _agency(original, _title(text))
+
+
+def _year(text: str, title: Title) -> Optional[int]:
     m = _PERIOD.search(text) or _PERIOD_RANGE.search(text)
     if m:
         return int(m.group(1))
-    m = _TITLE.search(_head(text))
-    if m and m.group("year"):
-        return int(m.group("year"))
+    if title and title[0]:
+        return title[0]
     m = _OVERVIEW.search(text)
     if m:
         y = _YEAR.search(m.group("body"))
@@ -49,14 +81,8 @@ def find_year(text: str) -> Optional[int]:
     return None
 
 
-def find_agency(text: str, original: str) -> Optional[str]:
-    """The reporting body named on the title line, as printed in ``original``.
-
-    ``text`` is the normalised text (same length and positions as ``original``).
-    """
-    m = _TITLE.search(_head(text))
-    if not m or not m.group("agency").strip():
+def _agency(original: str, title: Title) -> Optional[str]:
+    if title is None:
         return None
-    start, end = m.span("agency")
-    agency = original[start:end].strip()
+    agency = original[title[1] : title[2]].strip()
     return agency or None
