@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import json
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Iterable, Optional, TextIO, Union
@@ -143,7 +144,7 @@ def _jsonl_parts(layout: Any) -> list[str]:
     return cached[1]
 
 
-class Writer:
+class Writer(ABC):
     """Base class: write reports and failures to one output, streaming.
 
     Use as a context manager or call :meth:`close`; closing finishes the
@@ -171,13 +172,13 @@ class Writer:
     # -- the two steps -------------------------------------------------------------
 
     @staticmethod
+    @abstractmethod
     def encode(report: "Report", source: Optional[str] = None) -> Any:
         """A picklable payload for ``report`` (runs in worker processes)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write_payload(self, payload: Any) -> None:
         """Write a payload made by :meth:`encode`."""
-        raise NotImplementedError
 
     # -- the public API ------------------------------------------------------------------
 
@@ -185,9 +186,9 @@ class Writer:
         """Write one report."""
         self.write_payload(self.encode(report, source))
 
+    @abstractmethod
     def write_failure(self, source: str, error: str) -> None:
         """Write a row for ``source``, which could not be read, with its ``error``."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Finish the output (idempotent)."""
