@@ -16,6 +16,7 @@ from .errors import ParseError
 from .header import header_fields
 from .lexer import CellStream
 from .model import Report
+from .normalize import Cell
 from .normalize import cells as _cells
 from .normalize import normalise
 
@@ -57,16 +58,22 @@ def parse_text(text: str, edition: str = "auto") -> Report:
         raise ParseError("the input is empty", line=1, column=1, snippet="")
     original = text.replace("\r\n", "\n").replace("\r", "\n")
     normal = normalise(original)
-    default = _editions.get("2021").compile() if "2021" in _editions.available() else None
-    cells = _cells(normal, default.value_re) if default is not None else None
+    cut: dict[str, list[Cell]] = {}
+
+    def cells_for(compiled: _editions.CompiledEdition) -> list[Cell]:
+        # Cells depend only on the grammar's VALUE pattern, which editions share.
+        key = compiled.value_re.pattern
+        if key not in cut:
+            cut[key] = _cells(normal, compiled.value_re)
+        return cut[key]
+
     if edition == "auto":
-        sample = "\n".join(c.text for c in cells) if cells is not None else normal
-        chosen = _editions.detect(sample)
+        newest = _editions.get(_editions.available()[0]).compile()
+        chosen = _editions.detect("\n".join(c.text for c in cells_for(newest)))
     else:
         chosen = _editions.get(edition)
     compiled = chosen.compile()
-    if cells is None or default is None or compiled.value_re.pattern != default.value_re.pattern:
-        cells = _cells(normal, compiled.value_re)
+    cells = cells_for(compiled)
     stream = CellStream(cells)
     try:
         tables: dict[str, Built] = compiled.lark.parse(stream)  # type: ignore[arg-type,assignment]
