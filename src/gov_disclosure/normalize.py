@@ -93,7 +93,7 @@ def has_traditional(text: str) -> bool:
 #: Words that Taiwan-style phrase converters (OpenCC s2twp, some "big5 gate" mirrors)
 #: substitute in the template's labels, mapped back after the character map.
 #: Each pair has equal length, so columns stay true.
-TAIWAN_WORDS = {"资讯": "信息", "档案": "文件", "专案": "项目", "资料": "数据", "程式": "程序"}
+TAIWAN_WORDS = {"资讯": "信息", "档案": "文件", "专案": "项目", "资料": "数据"}
 _TAIWAN = re.compile("|".join(TAIWAN_WORDS))
 
 
