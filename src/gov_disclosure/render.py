@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 import attrs
 
-__all__ = ["render", "table_rows", "LAYOUTS", "TABLE_TWO_BLOCKS", "format_value"]
+__all__ = ["render", "table_rows", "LAYOUTS", "TABLE_TWO_BLOCKS", "format_value", "row_values", "label"]
 
 LAYOUTS = ("pipe", "trailing_pipe", "tab", "newline", "space")
 
@@ -78,18 +78,25 @@ def format_value(value: Any, unit: Optional[str] = None) -> str:
     return text + (unit or "")
 
 
-def _values(row: Any) -> list[str]:
+def row_values(row: Any) -> list[tuple[Any, Optional[str]]]:
+    """The printed cells of a row: ``(value, unit)`` per cell, in template order
+    (a unit field such as ``amount_unit`` rides with its amount, not as a cell)."""
     cells = []
     for a in attrs.fields(type(row)):
         kind = a.metadata.get("kind")
         if kind == "text":
             continue
         unit = getattr(row, f"{a.name}_unit", None) if kind == "decimal" else None
-        cells.append(format_value(getattr(row, a.name), unit))
+        cells.append((getattr(row, a.name), unit))
     return cells
 
 
-def _label(obj: Any, name: str) -> str:
+def _values(row: Any) -> list[str]:
+    return [format_value(value, unit) for value, unit in row_values(row)]
+
+
+def label(obj: Any, name: str) -> str:
+    """The label the template prints for field ``name`` of ``obj``."""
     return attrs.fields_dict(type(obj))[name].metadata.get("label", name)
 
 
@@ -109,24 +116,20 @@ def table_rows(report: Any) -> dict[str, list[list[str]]]:
         two.append([caption])
         two.append(["信息内容", *headers])
         for name in rows:
-            two.append([_label(ad, name), *_values(getattr(ad, name))])
+            two.append([label(ad, name), *_values(getattr(ad, name))])
 
     three: list[list[str]] = [list(r) for r in APPLICANT_HEADER]
     apps = report.applications
-    first_result = True
     for a in attrs.fields(type(apps)):
         value = getattr(apps, a.name)
-        label = a.metadata.get("label", a.name)
-        prefix = []
-        if a.name in ("granted",) and first_result:
-            prefix = ["三、本年度办理结果"]
-            first_result = False
+        caption = label(apps, a.name)
         if any(attrs.has(type(getattr(value, b.name))) for b in attrs.fields(type(value))):
             for i, b in enumerate(attrs.fields(type(value))):
-                group = [label] if i == 0 else []
-                three.append([*group, b.metadata.get("label", b.name), *_values(getattr(value, b.name))])
+                group = [caption] if i == 0 else []
+                three.append([*group, label(value, b.name), *_values(getattr(value, b.name))])
         else:
-            three.append([*prefix, label, *_values(value)])
+            prefix = ["三、本年度办理结果"] if a.name == "granted" else []
+            three.append([*prefix, caption, *_values(value)])
 
     four: list[list[str]] = [list(r) for r in APPEALS_HEADER]
     numbers: list[str] = []

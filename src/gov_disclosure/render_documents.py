@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 import attrs
 
-from .render import BALANCE_NOTE, TABLE_TWO_BLOCKS, _narrative, format_value
+from .render import BALANCE_NOTE, TABLE_TWO_BLOCKS, _narrative, format_value, label, row_values
 
 __all__ = ["render_html", "render_docx", "render_pdf", "document_tables"]
 
@@ -50,19 +50,7 @@ class DocTable:
 
 
 def _value_cells(row: Any) -> list[DocCell]:
-    out = []
-    for a in attrs.fields(type(row)):
-        kind = a.metadata.get("kind")
-        if kind == "text":
-            continue
-        value = getattr(row, a.name)
-        unit = getattr(row, f"{a.name}_unit", None) if kind == "decimal" else None
-        out.append(DocCell("" if value is None else format_value(value, unit), value=True))
-    return out
-
-
-def _label(obj: Any, name: str) -> str:
-    return attrs.fields_dict(type(obj))[name].metadata.get("label", name)
+    return [DocCell("" if value is None else format_value(value, unit), value=True) for value, unit in row_values(row)]
 
 
 PARTIALLY_GRANTED = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
@@ -78,7 +66,7 @@ def _table_two(report: Any) -> DocTable:
         head[-1].colspan = width - len(headers)
         rows.append(head)
         for name in names:
-            cells = [DocCell(_label(ad, name))] + _value_cells(getattr(ad, name))
+            cells = [DocCell(label(ad, name))] + _value_cells(getattr(ad, name))
             cells[-1].colspan = width - (len(cells) - 1)
             rows.append(cells)
     return DocTable("active_disclosure", width, rows)
