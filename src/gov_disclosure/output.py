@@ -176,9 +176,10 @@ class Writer(ABC):
     def encode(report: "Report", source: Optional[str] = None) -> Any:
         """A picklable payload for ``report`` (runs in worker processes)."""
 
-    @abstractmethod
     def write_payload(self, payload: Any) -> None:
-        """Write a payload made by :meth:`encode`."""
+        """Write a payload made by :meth:`encode` (text writers: the payload is the text)."""
+        self._stream.write(payload)
+        self.reports += 1
 
     # -- the public API ------------------------------------------------------------------
 
@@ -246,10 +247,6 @@ class CSVWriter(Writer):
             parts.append(f"{head},{middle},{text},\n")
         return "".join(parts)
 
-    def write_payload(self, payload: str) -> None:
-        self._stream.write(payload)
-        self.reports += 1
-
     def write_failure(self, source: str, error: str) -> None:
         self._csv.writerow((source, "", "", "", "", "", "", "", "", error))
         self.failures += 1
@@ -280,10 +277,6 @@ class JSONLinesWriter(Writer):
                 text = dumps(_json_value(value))
             lines.append(f'{head}{middle}, "value": {text}, "error": null}}\n')
         return "".join(lines)
-
-    def write_payload(self, payload: str) -> None:
-        self._stream.write(payload)
-        self.reports += 1
 
     def write_failure(self, source: str, error: str) -> None:
         record = dict.fromkeys(OUTPUT_COLUMNS)
