@@ -24,7 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple, Pattern
 
-__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "decode"]
+__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "decode", "PAGE_NUMBER"]
 
 
 class Cell(NamedTuple):
@@ -142,8 +142,11 @@ def decode(data: bytes) -> str:
 
 # --- layout -----------------------------------------------------------------
 
-_PAGE_NUMBER = re.compile(
-    r"\s*(?:[-—–―]\s*\d{1,3}\s*[-—–―]|第\s*\d{1,3}\s*页(?:\s*[,/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*"
+#: A line that is only a page number or page footer: ``- 5 -``, ``第 5 页 共 6 页``,
+#: ``共6页第5页``, ``5/6``, ``Page 5 of 6`` (after the width map).
+PAGE_NUMBER = re.compile(
+    r"\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*"
 )
 _SEGMENT = re.compile(r"[^|\t]+")
 _PIECE = re.compile(r"\S+")
@@ -163,12 +166,12 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
     lines = text.split("\n")
     tab_layout = text.count("\n\t") >= 8
     is_value = value.match  # the VALUE pattern is anchored at the end (\Z)
-    page_number = _PAGE_NUMBER.fullmatch
+    page_number = PAGE_NUMBER.fullmatch
     previous_tab = False
     tail = -1  # index in ``out`` of the last cell of the previous line, if any
     for number, line in enumerate(lines, 1):
         stripped = line.strip()
-        if not stripped or ((stripped[0] in "-—–―第" or "/" in stripped) and page_number(stripped)):
+        if not stripped or ((stripped[0] in "-—–―第共Pp" or "/" in stripped) and page_number(stripped)):
             previous_tab = False
             tail = -1
             continue

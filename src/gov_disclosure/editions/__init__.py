@@ -59,7 +59,7 @@ def grammar_dir() -> Path:
 
 
 #: Cells every template edition prints (table captions and headers).
-TEMPLATE_MARKERS = re.compile(r"第二十条第\([一五六八]\)项|本列数据的勾稽关系|申请人情况|未经复议直接起诉|复议后起诉")
+TEMPLATE_MARKERS = re.compile(r"第二十条第\([一五六八九]\)项|勾稽关系|申请人情况|未经复议直接起诉|复议后起诉")
 
 
 def markers(*patterns: str) -> Callable[[str], Detection]:

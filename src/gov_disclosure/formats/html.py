@@ -34,10 +34,14 @@ from __future__ import annotations
 import codecs
 import re
 from collections import Counter
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
+from ..build import BLANK, MISSING_MARKS
+from ..editions import TEMPLATE_MARKERS
 from ..errors import InputFormatError
+from ..normalize import to_simplified
 
 __all__ = [
     "html_to_text",
@@ -53,21 +57,12 @@ __all__ = [
     "GridRow",
 ]
 
-#: The grammar's mark for a table cell left blank (it reads as a missing value).
-BLANK = "∅"
 
 #: One table row: ``(grid column, cell text)`` for each cell that *starts* in the
 #: row (the grid slots a merged cell spans in later rows/columns are not listed).
 GridRow = Sequence[tuple[int, str]]
 
 _SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff|｜]+")
-_NUMBER = re.compile(r"[-+－＋]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?(?:万元|元|件|条|个|项|份)?")
-_MISSING = re.compile(r"[—–―\-－]+|[/／]|无|不适用|∅")
-_MARKERS = re.compile(
-    r"第二十[条條]第[(（][一五六八九][)）][项項]|申[请請]人情[况況]|勾稽[关關][系係]|未[经經][复復][议議]直接起[诉訴]"
-)
-
-
 def clean_cell(text: str) -> str:
     """A cell's or paragraph's text on one line: whitespace runs (``&nbsp;``,
     ideographic space, line breaks) become one space; ``|`` (the cell separator of
@@ -75,19 +70,28 @@ def clean_cell(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1)
+def _value_pattern() -> "re.Pattern[str]":
+    from .. import editions
+
+    return editions.get(editions.available()[0]).compile().value_re
+
+
 def is_number(text: str) -> bool:
     """True if ``text`` is a number as tables print it (``12``, ``1,234``, ``3.5``, ``251000元``)."""
-    return _NUMBER.fullmatch(text) is not None
+    return is_value(text) and MISSING_MARKS.fullmatch(to_simplified(text)) is None
 
 
+@lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
-    """True if ``text`` is a number or a mark for a missing value (``—``, ``-``, ``/``, ``无``, ``不适用``, ``∅``)."""
-    return _NUMBER.fullmatch(text) is not None or _MISSING.fullmatch(text) is not None
+    """True if ``text`` is a cell the grammar reads as ``VALUE``: a number or a mark for a
+    missing value (``—``, ``-``, ``/``, ``无``, ``不适用``, ``∅``), in any script or width."""
+    return _value_pattern().match(to_simplified(text)) is not None
 
 
 def has_report_tables(text: str) -> bool:
     """True if ``text`` holds a caption or header of the template's tables."""
-    return _MARKERS.search(_SPACE.sub("", text)) is not None
+    return TEMPLATE_MARKERS.search(to_simplified(_SPACE.sub("", text))) is not None
 
 
 def _header_texts(rows: Sequence[GridRow]) -> list[list[str]]:

@@ -39,14 +39,15 @@ from collections import Counter
 from typing import Any
 
 from ..errors import InputFormatError, MissingExtraError
+from ..normalize import PAGE_NUMBER, to_simplified
 from .html import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
 __all__ = ["pdf_to_text"]
 
-_PAGE_NUMBER = re.compile(
-    r"[-—–―－]\s*\d{1,4}\s*[-—–―－]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|"
-    r"\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页"
-)
+def _is_page_number(text: str) -> bool:
+    return PAGE_NUMBER.fullmatch(to_simplified(text)) is not None
+
+
 _BARE_NUMBER = re.compile(r"\d{1,4}")
 _ORDINAL = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、|\d{1,2}\s*[.、．)）])")
 _MARGIN = 0.1  # share of the page height at the top and bottom where heads and feet live
@@ -157,13 +158,13 @@ def _drop_heads_and_feet(pages: list[list[Any]], heights: list[float]) -> None:
         for line in margin_lines(items, height):
             key = re.sub(r"\d+", "#", line.text)
             if (
-                _PAGE_NUMBER.fullmatch(line.text)
+                _is_page_number(line.text)
                 or _BARE_NUMBER.fullmatch(line.text)
                 or (pages_with_text >= 2 and repeated[key] >= max(2, (pages_with_text + 1) // 2))
             ):
                 items.remove(line)
         # a page number printed inside the text area on a line of its own
-        items[:] = [i for i in items if not (isinstance(i, _Line) and _PAGE_NUMBER.fullmatch(i.text))]
+        items[:] = [i for i in items if not (isinstance(i, _Line) and _is_page_number(i.text))]
 
 
 def _open_cells(table: _Table) -> list[tuple[int, int, tuple[float, float, float, float]]]:
