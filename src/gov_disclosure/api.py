@@ -13,6 +13,7 @@ from . import editions as _editions
 from .build import Built, SourceMap
 from .diagnostics import GrammarMap, explain
 from .errors import ParseError
+from .formats import format_from_name, to_text
 from .header import header_fields
 from .lexer import CellStream
 from .model import Report
@@ -46,8 +47,6 @@ def parse(data: Union[str, bytes], edition: str = "auto", *, format: str = "auto
     offending line and what was expected) when the text is not such a report or a
     table cannot be read completely; it never returns a partly read table.
     """
-    from .formats import to_text
-
     text = to_text(data, format)
     return parse_text(text, edition)
 
@@ -104,8 +103,6 @@ def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto") -
     p = Path(path)
     data = p.read_bytes()
     if format == "auto":
-        from .formats import format_from_name
-
         format = format_from_name(p.name, data)
     try:
         return parse(data, edition, format=format)

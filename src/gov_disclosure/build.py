@@ -136,8 +136,6 @@ def model_rules(tables: dict[str, type]) -> dict[str, type]:
 def convert(kind: str, token: Token, where: Callable[[], str]) -> tuple[Any, Optional[str]]:
     """Read one printed value: returns ``(value, unit)``; ``value`` is None for a blank."""
     text = str(token)
-    if kind != "decimal" and text.isdigit() and text.isascii():
-        return int(text), None
     if MISSING_MARKS.fullmatch(text):
         return None, None
     m = _NUMBER.fullmatch(text)

@@ -349,9 +349,9 @@ class Report:
 
     def is_valid(self) -> bool:
         """True when :func:`gov_disclosure.validate` finds no error-severity issue."""
-        from .validate import validate
+        from .validate import is_valid
 
-        return not any(i.severity == "error" for i in validate(self))
+        return is_valid(self)
 
     def cells(self) -> Iterator[tuple[str, Any]]:
         """Every ``(address, value)`` pair, in template order."""
