@@ -19,7 +19,7 @@ each other (not with another machine):
    characters (OpenCC ``s2t``): time ratio traditional/simplified;
 4. **peak memory** — peak RSS (``wait4`` rusage) of ``python -m gov_disclosure
    parse FILES -f csv --jobs 1`` (the CLI's batch function,
-   :func:`gov_disclosure.cli.batch_parse`) for batches of 100, 500 and 2,000
+   :func:`gov_disclosure.batch.batch_parse`) for batches of 100, 500 and 2,000
    files, against what holding the Reports would cost (tracemalloc): flat means
    streaming;
 5. **batch scaling** — the command line's ``main()`` in a fresh interpreter
@@ -60,7 +60,7 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(ROOT / "src"))
 
 import gov_disclosure as gd  # noqa: E402
-from gov_disclosure.cli import find_reports  # noqa: E402
+from gov_disclosure.batch import find_reports  # noqa: E402
 from gov_disclosure.render import LAYOUTS, render  # noqa: E402
 
 #: The floor: every number in the text, ASCII or full-width, with an optional fraction.
@@ -198,7 +198,7 @@ def throughput(name: str, paths: Sequence[Path], min_seconds: float) -> dict[str
 def peak_memory(files: Sequence[Path], sizes: Sequence[int], tmp: Path) -> dict[str, Any]:
     """Peak RSS of ``python -m gov_disclosure parse FILES -f csv --jobs 1`` per batch size.
 
-    The command runs :func:`gov_disclosure.cli.batch_parse`; the peak resident
+    The command runs :func:`gov_disclosure.batch.batch_parse`; the peak resident
     set size of the process (``wait4`` rusage) includes the interpreter.  For
     scale, ``held_kib_per_report`` is what keeping the parsed Reports costs per
     report (tracemalloc): a batch that held them would grow by that much per file.

@@ -21,8 +21,8 @@ from lark import Lark, Transformer
 
 import gov_disclosure as gd
 from gov_disclosure import editions
-from gov_disclosure.lexer import CellLexer, CellStream
-from gov_disclosure.normalize import cells, normalise
+from gov_disclosure._lexer import CellLexer, CellStream
+from gov_disclosure._normalize import cells, normalise
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

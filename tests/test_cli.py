@@ -15,7 +15,8 @@ import pytest
 
 import gov_disclosure as gd
 from gov_disclosure import cli
-from gov_disclosure.cli import Progress, find_reports, iter_outcomes, main, parse_many
+from gov_disclosure.batch import Progress, find_reports, iter_outcomes, parse_many
+from gov_disclosure.cli import main
 from gov_disclosure.output import OUTPUT_COLUMNS
 
 from .conftest import ROOT, SEEDS

@@ -25,14 +25,8 @@ from hypothesis import strategies as st
 import gov_disclosure as gd
 from gov_disclosure import InputFormatError, MissingExtraError, ParseError, Report
 from gov_disclosure.formats import sniff, to_text
-from gov_disclosure.formats.html import (
-    BLANK,
-    decode_html,
-    drop_repeated_header,
-    has_report_tables,
-    html_to_text,
-    table_lines,
-)
+from gov_disclosure.formats.grid import BLANK, drop_repeated_header, has_report_tables, table_lines
+from gov_disclosure.formats.html import decode_html, html_to_text
 from gov_disclosure.render import render, table_rows, to_traditional
 from gov_disclosure.render_documents import render_docx, render_html, render_pdf
 from gov_disclosure.strategies import reports

@@ -9,7 +9,7 @@ import pytest
 
 import gov_disclosure as gd
 from gov_disclosure import ParseError, UnknownEditionError
-from gov_disclosure.normalize import cells, normalise
+from gov_disclosure._normalize import cells, normalise
 
 from .conftest import golden, seed_ids, seed_text
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import gov_disclosure as gd
 from gov_disclosure import ParseError, Report, editions
-from gov_disclosure.normalize import to_simplified
+from gov_disclosure._normalize import to_simplified
 from gov_disclosure.render import LAYOUTS, render
 from gov_disclosure.strategies import report_texts, reports
 

@@ -10,19 +10,22 @@
 
 from __future__ import annotations
 
-from . import editions, rules
+from . import editions, rules, schema
 from .api import check, parse, parse_file, parse_text
 from .errors import (
+    EditionError,
     GovDisclosureError,
     InputFormatError,
+    InputTypeError,
     MissingExtraError,
     ParseError,
     StructureError,
     UnknownEditionError,
 )
-from .model import Report
+from .issues import Issue
+from .model import Report, Source
 from .records import to_dataframe
-from .validate import Issue, is_valid, validate
+from .validate import is_valid, validate
 
 __version__ = "0.1.0"
 
@@ -33,16 +36,20 @@ __all__ = [
     "parse_file",
     "check",
     "Report",
+    "Source",
     "to_dataframe",
     "validate",
     "is_valid",
     "Issue",
     "rules",
     "editions",
+    "schema",
     "GovDisclosureError",
     "ParseError",
     "UnknownEditionError",
     "InputFormatError",
     "MissingExtraError",
+    "InputTypeError",
+    "EditionError",
     "StructureError",
 ]

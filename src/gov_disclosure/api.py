@@ -1,98 +1,78 @@
-"""The public entry points: :func:`parse`, :func:`parse_file`, :func:`check`."""
+"""The public entry points: :func:`parse`, :func:`parse_text`, :func:`parse_file`, :func:`check`."""
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import IO, TYPE_CHECKING, Any, Union
 
-from lark.exceptions import UnexpectedInput
-
-from . import editions as _editions
-from .build import Built, SourceMap
-from .diagnostics import GrammarMap, explain
-from .errors import ParseError
+from ._read import read_text
+from .errors import InputTypeError, ParseError
 from .formats import format_from_name, to_text
-from .header import header_fields
-from .lexer import CellStream
 from .model import Report
-from .normalize import Cell
-from .normalize import cells as _cells
-from .normalize import normalise
 
-if TYPE_CHECKING:
-    from .validate import Issue
+if TYPE_CHECKING:  # pragma: no cover
+    from .issues import Issue
 
-__all__ = ["parse", "parse_text", "parse_file", "check"]
+__all__ = ["parse", "parse_text", "parse_file", "check", "Input"]
+
+#: What :func:`parse` accepts: text, bytes, a binary (or text) file object, or a path.
+Input = Union[str, bytes, bytearray, memoryview, "os.PathLike[str]", IO[bytes], IO[str]]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-
-@lru_cache(maxsize=None)
-def _grammar_map(name: str) -> GrammarMap:
-    return GrammarMap(_editions.get(name).compile())
+_PATH_LIKE = re.compile(r"[^\n<>|]{0,1000}\.(?:txt|html?|xhtml|pdf|docx?|wps|rtf|odt|md|png|jpe?g)", re.I)
 
 
-def parse(data: Union[str, bytes], edition: str = "auto", *, format: str = "auto") -> Report:
+def _data(data: Any) -> Union[str, bytes]:
+    """``data`` as str or bytes, or a clear :class:`InputTypeError`."""
+    if isinstance(data, (str, bytes)):
+        if isinstance(data, str) and _PATH_LIKE.fullmatch(data.strip()):
+            raise InputTypeError(
+                f"parse() was given the string {data.strip()!r}, which looks like a file path, not report "
+                "text: use gov_disclosure.parse_file(path) to read a file",
+            )
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    read = getattr(data, "read", None)
+    if callable(read):
+        content = read()
+        if isinstance(content, (str, bytes)):
+            return content
+    raise InputTypeError(
+        f"parse() reads report text (str), bytes or a file object opened in binary mode, "
+        f"not {type(data).__name__}; for a file path use gov_disclosure.parse_file(path)"
+    )
+
+
+def parse(data: Input, edition: str = "auto", *, format: str = "auto") -> Report:
     """Read one annual report and return its :class:`~gov_disclosure.model.Report`.
 
     ``data`` is the report as text (any layout: pipes, tabs, one cell per line,
-    space-separated rows; simplified or traditional script) or as bytes of a
-    text, HTML, DOCX or PDF file.  ``edition`` is ``"auto"`` (detect from the
-    tables) or a registered edition name (``"2021"``, ``"2019"``).  ``format`` is
-    ``"auto"`` or one of ``"text"``, ``"html"``, ``"docx"``, ``"pdf"``.
+    space-separated rows; simplified or traditional script), as bytes of a text,
+    HTML, DOCX or PDF file, as a file object opened in binary mode, or as a path
+    (``pathlib.Path``; the same as :func:`parse_file`).  ``edition`` is ``"auto"``
+    (detect from the tables) or a registered edition name (``"2021"``, ``"2019"``).
+    ``format`` is ``"auto"`` or one of ``"text"``, ``"html"``, ``"docx"``, ``"pdf"``.
 
-    Raises :class:`~gov_disclosure.errors.ParseError` (with line, column, the
-    offending line and what was expected) when the text is not such a report or a
-    table cannot be read completely; it never returns a partly read table.
+    Raises :class:`~gov_disclosure.errors.ParseError` (with a stable ``code``, the
+    line, the column, the offending line and what was expected) when the text is
+    not such a report or a table cannot be read completely.  A value printed with a
+    unit that contradicts its column is converted where that is exact (``元`` in
+    the 万元 fee column) or left unread, and reported in ``report.issues``.
     """
-    text = to_text(data, format)
-    return parse_text(text, edition)
+    if isinstance(data, os.PathLike):
+        return parse_file(data, edition, format=format)
+    return read_text(to_text(_data(data), format), edition)
 
 
 def parse_text(text: str, edition: str = "auto") -> Report:
     """Like :func:`parse` for text that is already decoded (no format detection)."""
-    if not text or not text.strip():
-        raise ParseError("the input is empty", line=1, column=1, snippet="")
-    original = text.replace("\r\n", "\n").replace("\r", "\n")
-    normal = normalise(original)
-    cut: dict[str, list[Cell]] = {}
-
-    def cells_for(compiled: _editions.CompiledEdition) -> list[Cell]:
-        # Cells depend only on the grammar's VALUE pattern, which editions share.
-        key = compiled.value_re.pattern
-        if key not in cut:
-            cut[key] = _cells(normal, compiled.value_re)
-        return cut[key]
-
-    if edition == "auto":
-        newest = _editions.get(_editions.available()[0]).compile()
-        chosen = _editions.detect("\n".join(c.text for c in cells_for(newest)))
-    else:
-        chosen = _editions.get(edition)
-    compiled = chosen.compile()
-    cells = cells_for(compiled)
-    stream = CellStream(cells)
-    try:
-        tables: dict[str, Built] = compiled.lark.parse(stream)  # type: ignore[arg-type,assignment]
-    except UnexpectedInput as exc:
-        raise explain(exc, stream, compiled, _grammar_map(chosen.name), original.split("\n")) from None
-    except ParseError as exc:  # a value the transformer could not read
-        if exc.line is not None and exc.snippet is None:
-            lines = original.split("\n")
-            exc.snippet = lines[exc.line - 1] if 0 < exc.line <= len(lines) else None
-        raise exc from None
-    year, agency = header_fields(normal, original)
-    return Report(
-        edition=chosen.name,
-        agency=agency,
-        year=year,
-        active_disclosure=tables["active_disclosure"].obj,
-        applications=tables["applications"].obj,
-        appeals=tables["appeals"].obj,
-        source_map=SourceMap(tables.values()),
-    )
+    if not isinstance(text, str):
+        raise InputTypeError(f"parse_text() takes str, not {type(text).__name__}; use parse() for bytes")
+    return read_text(text, edition)
 
 
 def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto") -> Report:
@@ -105,15 +85,14 @@ def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto") -
     if format == "auto":
         format = format_from_name(p.name, data)
     try:
-        return parse(data, edition, format=format)
+        return read_text(to_text(data, format), edition)
     except ParseError as exc:
         raise exc.with_source(str(p)) from None
 
 
-def check(data: Union[str, bytes], edition: str = "auto") -> tuple[Report, "list[Issue]"]:
+def check(data: Input, edition: str = "auto", *, format: str = "auto") -> tuple[Report, "list[Issue]"]:
     """Parse and validate in one call: ``(report, issues)``."""
     from .validate import validate
 
-    report = parse(data, edition)
+    report = parse(data, edition, format=format)
     return report, validate(report)
-

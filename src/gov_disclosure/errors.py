@@ -1,4 +1,28 @@
-"""Exceptions.  Every error the library raises for bad input is a :class:`ParseError`."""
+"""Exceptions.  Every error the library raises for bad input is a :class:`ParseError`.
+
+Each :class:`ParseError` has a stable, machine-readable :attr:`~ParseError.code`
+(so callers need not parse messages):
+
+==================  ==============================================================
+code                meaning
+==================  ==============================================================
+``input.empty``     the input is empty or only whitespace
+``input.type``      the argument is not text, bytes or a binary file (or is a path
+                    given to :func:`~gov_disclosure.parse` instead of
+                    :func:`~gov_disclosure.parse_file`)
+``input.format``    the document format cannot be read (encoding, HTML, DOCX, PDF)
+``input.extra``     an optional dependency for the format is not installed
+``edition.unknown`` no registered template edition matches the text
+``tables.none``     the text holds no report table
+``table.incomplete`` a table's first cells are missing
+``row.short``       a row has fewer numbers than the template's columns
+``row.unexpected``  a cell that is neither the expected label nor a number
+``number.garbled``  a cell meant to be a number that is not one (``1O``)
+``number.extra``    more numbers than the template has cells
+``number.not_whole`` a fraction in a column that counts items
+``text.truncated``  the text ends inside the tables
+==================  ==============================================================
+"""
 
 from __future__ import annotations
 
@@ -10,6 +34,8 @@ __all__ = [
     "UnknownEditionError",
     "InputFormatError",
     "MissingExtraError",
+    "InputTypeError",
+    "EditionError",
     "StructureError",
 ]
 
@@ -27,6 +53,8 @@ class ParseError(GovDisclosureError, ValueError):
     """
 
     default_message = "the text could not be read as a government information disclosure annual report"
+    #: The code used when none is given (see the module docstring for all codes).
+    default_code = "parse"
 
     def __init__(
         self,
@@ -37,8 +65,10 @@ class ParseError(GovDisclosureError, ValueError):
         snippet: Optional[str] = None,
         expected: Optional[str] = None,
         source: Optional[str] = None,
+        code: Optional[str] = None,
     ) -> None:
         self.message = message or self.default_message
+        self.code: str = code or self.default_code
         self.line = line
         self.column = column
         self.snippet = snippet
@@ -58,7 +88,9 @@ class ParseError(GovDisclosureError, ValueError):
         return text
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, line={self.line!r}, column={self.column!r})"
+        return (
+            f"{type(self).__name__}({self.message!r}, code={self.code!r}, line={self.line!r}, column={self.column!r})"
+        )
 
     def with_source(self, source: str) -> "ParseError":
         """The same error, naming the file it came from."""
@@ -73,6 +105,7 @@ class UnknownEditionError(ParseError):
     """
 
     default_message = "the text does not follow any known template edition"
+    default_code = "edition.unknown"
 
     def __init__(self, reasons: dict[str, str], message: Optional[str] = None, **kw: object) -> None:
         self.reasons = dict(reasons)
@@ -89,10 +122,13 @@ class InputFormatError(ParseError):
     """The file or document format could not be read (encoding, HTML, DOCX, PDF)."""
 
     default_message = "the input format could not be read"
+    default_code = "input.format"
 
 
 class MissingExtraError(InputFormatError, ImportError):
     """An optional dependency for a file format is not installed."""
+
+    default_code = "input.extra"
 
     def __init__(self, extra: str, package: str, what: str) -> None:
         super().__init__(
@@ -101,6 +137,18 @@ class MissingExtraError(InputFormatError, ImportError):
         )
         self.extra = extra
         self.package = package
+
+
+class InputTypeError(ParseError, TypeError):
+    """The argument is not a report: not text, bytes or a binary file object."""
+
+    default_message = "expected report text (str), bytes, or a binary file object"
+    default_code = "input.type"
+
+
+class EditionError(GovDisclosureError):
+    """An edition's grammar and model disagree (a programming error, raised when the
+    edition is compiled, never per report)."""
 
 
 class StructureError(GovDisclosureError, ValueError):
@@ -114,7 +162,7 @@ class StructureError(GovDisclosureError, ValueError):
         super().__init__(f"{path}: {message}")
 
 
-def join_expected(items: Sequence[str]) -> str:
+def _join_expected(items: Sequence[str]) -> str:
     """``['a', 'b', 'c']`` → ``"a, b or c"``."""
     items = list(dict.fromkeys(items))
     if len(items) <= 1:

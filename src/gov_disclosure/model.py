@@ -15,16 +15,24 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Iterator, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Protocol, Union
 
 import attrs
 from attrs import field, frozen
+
+from . import schema as _schema
+from .issues import Issue
+from .schema import count, decimal, row, signed, text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .schema import Schema
 
 __all__ = [
     "ApplicantCounts",
     "AppealCounts",
     "Appeals",
     "Applications",
+    "Applications2019",
     "Denied",
     "Unable",
     "NotProcessed",
@@ -38,41 +46,18 @@ __all__ = [
     "FeeItems",
     "Procurement",
     "ActiveDisclosure2019",
-    "Applications2019",
+    "ActiveDisclosure",
+    "AnyApplications",
     "Report",
-    "iter_cells",
+    "Source",
+    "count",
+    "signed",
+    "decimal",
+    "text",
+    "row",
 ]
 
 Count = Optional[int]
-
-
-def _label(text: str, **extra: Any) -> dict[str, Any]:
-    return {"label": text, **extra}
-
-
-def count(label: str, **extra: Any) -> Any:
-    """An integer cell (a count of documents, decisions, requests or cases)."""
-    return field(default=None, metadata=_label(label, kind="count", **extra))
-
-
-def signed(label: str) -> Any:
-    """A signed integer cell (2019 edition 本年增/减)."""
-    return field(default=None, metadata=_label(label, kind="signed"))
-
-
-def decimal(label: str) -> Any:
-    """A decimal cell (money), kept exact as :class:`~decimal.Decimal`."""
-    return field(default=None, metadata=_label(label, kind="decimal"))
-
-
-def text(label: str) -> Any:
-    """A short text cell (a unit printed next to a number)."""
-    return field(default=None, metadata=_label(label, kind="text"))
-
-
-def row(cls: type, label: str) -> Any:
-    """A nested row or group of rows."""
-    return field(metadata=_label(label, kind="row"), default=attrs.Factory(cls))
 
 
 # --- table 三: applicant columns -------------------------------------------
@@ -215,7 +200,7 @@ class Decisions:
 class FeeAmount:
     """行政事业性收费 (2021): 本年收费金额, in 万元."""
 
-    amount: Optional[Decimal] = decimal("本年收费金额（单位：万元）")
+    amount: Optional[Decimal] = decimal("本年收费金额（单位：万元）", unit="万元")
 
 
 @frozen
@@ -284,11 +269,44 @@ class ActiveDisclosure2019:
 
 # --- the report -----------------------------------------------------------------
 
-TABLES = {
-    "active_disclosure": "二",
-    "applications": "三",
-    "appeals": "四",
+#: Table 二 of either built-in edition (a user edition may subclass one of them).
+ActiveDisclosure = Union[ActiveDisclosure2021, ActiveDisclosure2019]
+#: Table 三 of either built-in edition.
+AnyApplications = Union[Applications, Applications2019]
+
+_BUILTIN = {
+    "2021": {"active_disclosure": ActiveDisclosure2021, "applications": Applications, "appeals": Appeals},
+    "2019": {"active_disclosure": ActiveDisclosure2019, "applications": Applications2019, "appeals": Appeals},
 }
+for _name, _tables in _BUILTIN.items():
+    _schema.register_tables(_name, _tables)
+
+
+@frozen
+class Source:
+    """Where a cell was printed and what was printed there (``report.source(address)``).
+
+    ``printed`` is the cell's text as printed (``"251000元"``, ``"—"``, ``""`` for a
+    blank table cell), ``unit`` the unit printed with the number (or None),
+    ``line`` and ``column`` its 1-based position in the text the parser read.
+    """
+
+    printed: str
+    line: Optional[int] = None
+    column: Optional[int] = None
+    unit: Optional[str] = None
+
+
+class SourceMap(Protocol):
+    """What a parser records about where cells were printed (see :meth:`Report.source`)."""
+
+    @property
+    def locations(self) -> Mapping[str, tuple[int, int]]: ...
+
+    @property
+    def printed(self) -> Mapping[str, str]: ...
+
+    def source(self, address: str) -> Optional[Source]: ...
 
 
 @frozen
@@ -296,19 +314,31 @@ class Report:
     """One parsed annual report.
 
     ``active_disclosure`` (table 二), ``applications`` (table 三) and ``appeals``
-    (table 四) hold every cell.  :attr:`locations` maps a cell's address to the
-    ``(line, column)`` where it was printed and :attr:`printed` maps the address of
-    a blank or dash cell to the text printed there; neither takes part in equality
-    or in :meth:`to_dict`.
+    (table 四) hold every cell.  ``issues`` are the reading issues :func:`parse`
+    found (a unit it converted, a cell it could not read); :func:`validate` returns
+    them together with the arithmetic.  :attr:`locations`, :attr:`printed` and
+    :meth:`source` say where each cell was printed.  Neither the issues nor the
+    locations take part in equality or in :meth:`to_dict`.
     """
 
     edition: str
     agency: Optional[str]
     year: Optional[int]
-    active_disclosure: Any
-    applications: Any
+    active_disclosure: ActiveDisclosure
+    applications: AnyApplications
     appeals: Appeals
-    source_map: Any = field(default=None, eq=False, repr=False, metadata={"data": False})
+    issues: tuple[Issue, ...] = field(default=(), eq=False, repr=False, metadata={"data": False})
+    source_map: Optional[SourceMap] = field(default=None, eq=False, repr=False, metadata={"data": False})
+
+    @property
+    def schema(self) -> "Schema":
+        """The tables, rows and cells of this report's edition (:mod:`gov_disclosure.schema`)."""
+        return _schema.for_report(self)
+
+    @property
+    def complete(self) -> bool:
+        """True when every cell was read: no reading issue left a cell unread."""
+        return not any(i.severity == "error" for i in self.issues)
 
     @property
     def locations(self) -> Mapping[str, tuple[int, int]]:
@@ -319,6 +349,11 @@ class Report:
     def printed(self) -> Mapping[str, str]:
         """``{address: text}`` for every cell printed as blank, dash, ``/`` or ``无``."""
         return self.source_map.printed if self.source_map is not None else {}
+
+    def source(self, address: str) -> Optional[Source]:
+        """What was printed at ``address`` and where, or None (a report built from data)."""
+        self.schema.cell(address)  # KeyError for an address the edition does not have
+        return self.source_map.source(address) if self.source_map is not None else None
 
     # -- conversions -------------------------------------------------------------
 
@@ -338,56 +373,44 @@ class Report:
         Raises :class:`~gov_disclosure.errors.StructureError` with a path such as
         ``$.applications.total.research`` when the data does not fit the edition.
         """
-        from .structure import structure_report
+        from ._structure import structure_report
 
-        return structure_report(data)
+        return cls(**structure_report(data))
 
     @classmethod
     def from_json(cls, text: str) -> "Report":
         """Inverse of :meth:`to_json`."""
         return cls.from_dict(json.loads(text))
 
-    def is_valid(self) -> bool:
-        """True when :func:`gov_disclosure.validate` finds no error-severity issue."""
-        from .validate import is_valid
-
-        return is_valid(self)
-
     def cells(self) -> Iterator[tuple[str, Any]]:
         """Every ``(address, value)`` pair, in template order."""
-        for table in TABLES:
-            yield from iter_cells(getattr(self, table), table)
+        for ref in self.schema.cells:
+            yield ref.address, ref.getter(self)
 
     def get(self, path: str) -> Any:
         """The value at a dotted address, e.g. ``report.get("appeals.review.total")``."""
         obj: Any = self
         for part in path.split("."):
-            obj = getattr(obj, part)
+            try:
+                obj = getattr(obj, part)
+            except AttributeError:
+                raise KeyError(f"no cell or row {path!r} in a report of edition {self.edition}") from None
         return obj
 
     def to_records(self, source: Optional[str] = None) -> list[dict[str, Any]]:
         """One dict per cell: ``source, agency, year, edition, table, row, column, path, value``."""
-        from .records import report_records
+        head = {"source": source, "agency": self.agency, "year": self.year, "edition": self.edition}
+        return [
+            {**head, "table": c.table, "row": c.row, "column": c.column, "path": c.address, "value": c.getter(self)}
+            for c in self.schema.cells
+        ]
 
-        return report_records(self, source)
 
-
-def _data_only(attribute: attrs.Attribute, value: Any) -> bool:  # type: ignore[type-arg]
-    return attribute.metadata.get("data", True)
+def _data_only(attribute: "attrs.Attribute[Any]", value: Any) -> bool:
+    return bool(attribute.metadata.get("data", True))
 
 
 def _json_default(obj: Any) -> Any:
     if isinstance(obj, Decimal):
         return format(obj, "f")  # never exponent notation: "0.0000001", not "1E-7"
     raise TypeError(f"cannot serialise {type(obj).__name__}")
-
-
-def iter_cells(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Yield ``(address, value)`` for every leaf cell below ``obj``."""
-    for a in attrs.fields(type(obj)):
-        value = getattr(obj, a.name)
-        path = f"{prefix}.{a.name}"
-        if attrs.has(type(value)):
-            yield from iter_cells(value, path)
-        else:
-            yield path, value

@@ -20,13 +20,13 @@ Records come in :meth:`Report.cells` order (template order).
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Optional, Union
 
+from . import schema as _schema
 from .errors import MissingExtraError
 
 if TYPE_CHECKING:  # pragma: no cover
-    import pandas as pd  # type: ignore[import-untyped]
+    import pandas as pd
 
     from .model import Report
 
@@ -43,37 +43,27 @@ __all__ = [
 RECORD_COLUMNS: tuple[str, ...] = ("source", "agency", "year", "edition", "table", "row", "column", "path", "value")
 
 #: Table key → the numeral the template prints for it (二, 三, 四).
-TABLE_NUMERALS: dict[str, str] = {
-    "active_disclosure": "二",
-    "applications": "三",
-    "appeals": "四",
-}
+TABLE_NUMERALS = _schema.TABLES
 
 #: One cell of a layout: (path, table, row, column, getter).
 Cell = tuple[str, str, str, str, Callable[[Any], Any]]
 
-_LAYOUTS: dict[tuple[type, ...], tuple[Cell, ...]] = {}
-
-
-def _split(path: str) -> tuple[str, str, str]:
-    table, rest = path.split(".", 1)
-    row, _, column = rest.rpartition(".")
-    return table, row, column
+_LAYOUTS: dict[int, tuple[_schema.Schema, tuple[Cell, ...]]] = {}
 
 
 def cell_layout(report: "Report") -> tuple[Cell, ...]:
     """``(path, table, row, column, getter)`` for every cell of ``report``'s shape.
 
-    The layout depends only on the model classes of the report's tables (i.e. its
-    edition), so it is computed once per shape and cached; ``getter(report)``
-    returns the cell's value.  The order is :meth:`Report.cells` order.
+    The layout depends only on the report's schema (its edition), so it is
+    computed once per schema; ``getter(report)`` returns the cell's value.  The
+    order is :meth:`Report.cells` order.
     """
-    key = (type(report.active_disclosure), type(report.applications), type(report.appeals))
-    layout = _LAYOUTS.get(key)
-    if layout is None:
-        layout = tuple((path, *_split(path), attrgetter(path)) for path, _ in report.cells())
-        _LAYOUTS[key] = layout
-    return layout
+    shape = report.schema
+    cached = _LAYOUTS.get(id(shape))
+    if cached is None or cached[0] is not shape:
+        layout = tuple((c.address, c.table, c.row, c.column, c.getter) for c in shape.cells)
+        cached = _LAYOUTS[id(shape)] = (shape, layout)
+    return cached[1]
 
 
 def iter_records(report: "Report", source: Optional[str] = None) -> Iterator[dict[str, Any]]:
@@ -84,14 +74,8 @@ def iter_records(report: "Report", source: Optional[str] = None) -> Iterator[dic
 
 
 def report_records(report: "Report", source: Optional[str] = None) -> list[dict[str, Any]]:
-    """One dict per cell of ``report`` (keys :data:`RECORD_COLUMNS`), in template order.
-
-    >>> recs = report.to_records("a.txt")                      # doctest: +SKIP
-    >>> recs[0]                                                 # doctest: +SKIP
-    {'source': 'a.txt', 'agency': None, 'year': 2024, 'edition': '2021',
-     'table': 'active_disclosure', 'row': 'regulations', 'column': 'issued',
-     'path': 'active_disclosure.regulations.issued', 'value': 0}
-    """
+    """One dict per cell of ``report`` (keys :data:`RECORD_COLUMNS`), in template order
+    (the same as :meth:`Report.to_records`)."""
     return list(iter_records(report, source))
 
 
@@ -104,8 +88,7 @@ def to_dataframe(
     """A pandas DataFrame with one row per cell of every report (columns :data:`RECORD_COLUMNS`).
 
     ``reports`` is a Report, an iterable of Reports, or an iterable of
-    ``(source, Report)`` pairs (the shape :func:`gov_disclosure.cli.parse_paths`
-    yields, minus failures).  ``sources`` optionally gives a source per report.
+    ``(source, Report)`` pairs (e.g. from :func:`gov_disclosure.batch.parse_many`, minus failures).  ``sources`` optionally gives a source per report.
 
     Column types: ``source``, ``agency``, ``edition``, ``table``, ``row``,
     ``column``, ``path`` are strings (``table``/``edition`` as categoricals);

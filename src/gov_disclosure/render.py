@@ -21,28 +21,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Optional
 
-import attrs
+from . import editions as _editions
+from . import schema as _schema
 
-__all__ = ["render", "table_rows", "LAYOUTS", "TABLE_TWO_BLOCKS", "format_value", "row_values", "label"]
+__all__ = ["render", "table_rows", "table_two_blocks", "LAYOUTS", "format_value", "row_values", "label"]
 
 LAYOUTS = ("pipe", "trailing_pipe", "tab", "newline", "space")
 
-#: Table 二 per edition: (caption, column headers, rows) for each block.
-TABLE_TWO_BLOCKS: dict[str, list[tuple[str, list[str], list[str]]]] = {
-    "2021": [
-        ("第二十条第（一）项", ["本年制发件数", "本年废止件数", "现行有效件数"], ["regulations", "normative_documents"]),
-        ("第二十条第（五）项", ["本年处理决定数量"], ["licensing"]),
-        ("第二十条第（六）项", ["本年处理决定数量"], ["punishment", "coercion"]),
-        ("第二十条第（八）项", ["本年收费金额（单位：万元）"], ["fees"]),
-    ],
-    "2019": [
-        ("第二十条第（一）项", ["本年新制作数量", "本年新公开数量", "对外公开总数量"], ["regulations", "normative_documents"]),
-        ("第二十条第（五）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["licensing", "other_services"]),
-        ("第二十条第（六）项", ["上一年项目数量", "本年增/减", "处理决定数量"], ["punishment", "coercion"]),
-        ("第二十条第（八）项", ["上一年项目数量", "本年增/减"], ["fees"]),
-        ("第二十条第（九）项", ["采购项目数量", "采购总金额"], ["procurement"]),
-    ],
-}
+
+def table_two_blocks(edition: str) -> "tuple[_editions.Block, ...]":
+    """Table 二 of ``edition`` as its grammar states it: caption, headers, rows per block."""
+    return _editions.get(edition).compile().table_two_blocks()
+
 
 BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 APPLICANT_HEADER = [
@@ -81,14 +71,10 @@ def format_value(value: Any, unit: Optional[str] = None) -> str:
 def row_values(row: Any) -> list[tuple[Any, Optional[str]]]:
     """The printed cells of a row: ``(value, unit)`` per cell, in template order
     (a unit field such as ``amount_unit`` rides with its amount, not as a cell)."""
-    cells = []
-    for a in attrs.fields(type(row)):
-        kind = a.metadata.get("kind")
-        if kind == "text":
-            continue
-        unit = getattr(row, f"{a.name}_unit", None) if kind == "decimal" else None
-        cells.append((getattr(row, a.name), unit))
-    return cells
+    return [
+        (getattr(row, c.name), getattr(row, c.unit_field) if c.unit_field else None)
+        for c in _schema.cells_of(type(row))
+    ]
 
 
 def _values(row: Any) -> list[str]:
@@ -97,7 +83,7 @@ def _values(row: Any) -> list[str]:
 
 def label(obj: Any, name: str) -> str:
     """The label the template prints for field ``name`` of ``obj``."""
-    return attrs.fields_dict(type(obj))[name].metadata.get("label", name)
+    return _schema.field_label(type(obj), name)
 
 
 def table_rows(report: Any) -> dict[str, list[list[str]]]:
@@ -105,36 +91,35 @@ def table_rows(report: Any) -> dict[str, list[list[str]]]:
 
     Keys are ``"active_disclosure"``, ``"applications"``, ``"appeals"``.  In table
     三 a group caption (``三、本年度办理结果``, ``（三）不予公开`` …) is the first cell
-    of its group's first row, as in the official template's merged cells.
+    of its group's first row, as in the official template's merged cells.  Table
+    二 follows the edition's grammar (:func:`table_two_blocks`), so a registered
+    edition renders without changes here.
     """
     two: list[list[str]] = []
-    blocks = TABLE_TWO_BLOCKS.get(report.edition)
-    if blocks is None:
-        raise ValueError(f"render knows table 二 of editions {sorted(TABLE_TWO_BLOCKS)}, not {report.edition!r}")
     ad = report.active_disclosure
-    for caption, headers, rows in blocks:
-        two.append([caption])
-        two.append(["信息内容", *headers])
-        for name in rows:
+    for block in table_two_blocks(report.edition):
+        two.append([block.caption])
+        two.append([block.label_header, *block.headers])
+        for name in block.rows:
             two.append([label(ad, name), *_values(getattr(ad, name))])
 
     three: list[list[str]] = [list(r) for r in APPLICANT_HEADER]
     apps = report.applications
-    for a in attrs.fields(type(apps)):
-        value = getattr(apps, a.name)
-        caption = label(apps, a.name)
-        if any(attrs.has(type(getattr(value, b.name))) for b in attrs.fields(type(value))):
-            for i, b in enumerate(attrs.fields(type(value))):
+    for name, _cls, caption in _schema.children(type(apps)):
+        value = getattr(apps, name)
+        subs = list(_schema.children(type(value)))
+        if subs:
+            for i, (sub_name, _sub, sub_label) in enumerate(subs):
                 group = [caption] if i == 0 else []
-                three.append([*group, label(value, b.name), *_values(getattr(value, b.name))])
+                three.append([*group, sub_label, *_values(getattr(value, sub_name))])
         else:
-            prefix = ["三、本年度办理结果"] if a.name == "granted" else []
+            prefix = ["三、本年度办理结果"] if name == "granted" else []
             three.append([*prefix, caption, *_values(value)])
 
     four: list[list[str]] = [list(r) for r in APPEALS_HEADER]
     numbers: list[str] = []
-    for a in attrs.fields(type(report.appeals)):
-        numbers.extend(_values(getattr(report.appeals, a.name)))
+    for name, _cls, _label in _schema.children(type(report.appeals)):
+        numbers.extend(_values(getattr(report.appeals, name)))
     four.append(numbers)
     return {"active_disclosure": two, "applications": three, "appeals": four}
 

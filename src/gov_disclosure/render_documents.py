@@ -25,7 +25,8 @@ from typing import Any, Optional
 
 import attrs
 
-from .render import BALANCE_NOTE, TABLE_TWO_BLOCKS, _narrative, format_value, label, row_values
+from . import schema as _schema
+from .render import BALANCE_NOTE, _narrative, format_value, label, row_values, table_two_blocks
 
 __all__ = ["render_html", "render_docx", "render_pdf", "document_tables"]
 
@@ -60,12 +61,12 @@ def _table_two(report: Any) -> DocTable:
     rows: list[list[DocCell]] = []
     ad = report.active_disclosure
     width = 4
-    for caption, headers, names in TABLE_TWO_BLOCKS[report.edition]:
-        rows.append([DocCell(caption, colspan=width)])
-        head = [DocCell("信息内容")] + [DocCell(h) for h in headers]
-        head[-1].colspan = width - len(headers)
+    for block in table_two_blocks(report.edition):
+        rows.append([DocCell(block.caption, colspan=width)])
+        head = [DocCell(block.label_header)] + [DocCell(h) for h in block.headers]
+        head[-1].colspan = width - len(block.headers)
         rows.append(head)
-        for name in names:
+        for name in block.rows:
             cells = [DocCell(label(ad, name))] + _value_cells(getattr(ad, name))
             cells[-1].colspan = width - (len(cells) - 1)
             rows.append(cells)
@@ -80,20 +81,19 @@ def _table_three(report: Any) -> DocTable:
         [DocCell("商业\n企业"), DocCell("科研\n机构"), DocCell("社会公益组织"), DocCell("法律服务机构"), DocCell("其他")],
     ]
     results: list[list[DocCell]] = []
-    for a in attrs.fields(type(apps)):
-        value = getattr(apps, a.name)
-        label = PARTIALLY_GRANTED if a.name == "partially_granted" else a.metadata.get("label", a.name)
-        subs = [b for b in attrs.fields(type(value)) if attrs.has(type(getattr(value, b.name)))]
-        if a.name in ("new_received", "carried_over", "carried_forward"):
+    for name, _cls, caption in _schema.children(type(apps)):
+        value = getattr(apps, name)
+        label = PARTIALLY_GRANTED if name == "partially_granted" else caption
+        subs = list(_schema.children(type(value)))
+        if name in ("new_received", "carried_over", "carried_forward"):
             rows.append([DocCell(label, colspan=3)] + _value_cells(value))
         elif subs:
-            for i, b in enumerate(subs):
+            for i, (sub_name, _sub, sub_label) in enumerate(subs):
                 group = [DocCell(label, rowspan=len(subs))] if i == 0 else []
-                sub = getattr(value, b.name)
-                results.append(group + [DocCell(b.metadata.get("label", b.name))] + _value_cells(sub))
+                results.append(group + [DocCell(sub_label)] + _value_cells(getattr(value, sub_name)))
         else:
             results.append([DocCell(label, colspan=2)] + _value_cells(value))
-        if a.name == "total":
+        if name == "total":
             results[0].insert(0, DocCell("三、本年度办理结果", rowspan=len(results)))
             rows.extend(results)
     return DocTable("applications", 10, rows)
@@ -104,8 +104,8 @@ _OUTCOMES = ["结果\n维持", "结果\n纠正", "其他\n结果", "尚未\n审�
 
 def _table_four(report: Any) -> DocTable:
     values: list[DocCell] = []
-    for a in attrs.fields(type(report.appeals)):
-        values.extend(_value_cells(getattr(report.appeals, a.name)))
+    for name, _cls, _label in _schema.children(type(report.appeals)):
+        values.extend(_value_cells(getattr(report.appeals, name)))
     rows = [
         [DocCell("行政复议", colspan=5), DocCell("行政诉讼", colspan=10)],
         [DocCell(t, rowspan=2) for t in _OUTCOMES]
@@ -119,8 +119,6 @@ def _table_four(report: Any) -> DocTable:
 def document_tables(report: Any, missing: str = "") -> list[DocTable]:
     """Tables 二, 三 and 四 with the official template's merged cells; a missing
     value is printed as ``missing`` (blank by default, or ``—``, ``/`` …)."""
-    if report.edition not in TABLE_TWO_BLOCKS:
-        raise ValueError(f"no document layout for edition {report.edition!r}")
     tables = [_table_two(report), _table_three(report), _table_four(report)]
     if missing:
         for table in tables:

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
-import attrs
 from attrs import frozen
 
-from .validate import Issue
+from . import schema as _schema
+from .issues import Issue, Severity
 
-__all__ = ["Rule", "rule", "available", "get", "disable", "enable", "enabled_rules", "unregister"]
+__all__ = ["Rule", "rule", "available", "get", "disable", "enable", "unregister", "APPLICANT_COLUMNS"]
 
 Check = Callable[[Any], Iterable[Issue]]
 
@@ -36,7 +36,7 @@ class Rule:
     """A registered rule: its stable ``code``, default ``severity`` and check function."""
 
     code: str
-    severity: str
+    severity: Severity
     check: Check
     description: str
 
@@ -48,10 +48,10 @@ _rules: dict[str, Rule] = {}
 _disabled: set[str] = set()
 
 
-def rule(code: str, *, severity: str = "error") -> Callable[[Check], Check]:
+def rule(code: str, *, severity: Severity = "error") -> Callable[[Check], Check]:
     """Register ``func`` as the rule ``code`` (its docstring is the description)."""
-    if severity not in ("error", "warning"):
-        raise ValueError("severity must be 'error' or 'warning'")
+    if severity not in ("error", "warning", "info"):
+        raise ValueError(f"severity must be 'error', 'warning' or 'info', not {severity!r}")
 
     def register(func: Check) -> Check:
         _rules[code] = Rule(code, severity, func, (func.__doc__ or "").strip())
@@ -91,7 +91,16 @@ def unregister(code: str) -> None:
 
 
 def enabled_rules(only: Optional[Iterable[str]] = None, skip: Sequence[str] = ()) -> list[Rule]:
-    wanted = set(only) if only is not None else None
+    """The rules a :func:`~gov_disclosure.validate` call runs.
+
+    Raises ``KeyError`` (naming the available codes) for a code in ``only`` or
+    ``skip`` that is not registered, so a typo never silently disables a check.
+    """
+    wanted = list(only) if only is not None else None
+    if isinstance(only, str) or isinstance(skip, str):
+        raise TypeError("rules= and disable= take a list of codes, e.g. rules=['applications.balance']")
+    for code in [*(wanted or ()), *skip]:
+        get(code)
     return [
         r
         for code, r in _rules.items()
@@ -101,82 +110,17 @@ def enabled_rules(only: Optional[Iterable[str]] = None, skip: Sequence[str] = ()
 
 # --- helpers ------------------------------------------------------------------
 
-_TABLE = {"active_disclosure": "二", "applications": "三", "appeals": "四"}
-
-
-def _label(report: Any, path: str) -> str:
-    """The printed labels along ``path`` (e.g. ``（三）不予公开 3.危及“三安全一稳定”``)."""
-    table, *rest = path.split(".")
-    obj: Any = getattr(report, table)
-    labels = []
-    for part in rest:
-        a = attrs.fields_dict(type(obj))[part]
-        labels.append(a.metadata.get("label", part))
-        obj = getattr(obj, part)
-    return " ".join(labels)
-
-
-def _fmt(report: Any, parts: Sequence[str]) -> str:
-    return " + ".join(f"{_label(report, p).split(' ')[-1]} ({report.get(p)})" for p in parts)
-
-
-_PLANS: dict[type, tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...], str, str]]]] = {}
-
-
-def _plan(cls: type) -> tuple[list[tuple[str, tuple[str, ...]]], list[tuple[str, tuple[str, ...], str, str]]]:
-    """For a table class: its leaf rows ``(address suffix, attribute chain)`` and its
-    cells ``(address suffix, chain to the row, field name, kind)``; built once per class."""
-    try:
-        return _PLANS[cls]
-    except KeyError:
-        pass
-    rows: list[tuple[str, tuple[str, ...]]] = []
-    cells: list[tuple[str, tuple[str, ...], str, str]] = []
-
-    def walk(c: type, chain: tuple[str, ...]) -> None:
-        fields = attrs.fields(c)
-        if all(a.metadata.get("kind") != "row" for a in fields):
-            rows.append((".".join(chain), chain))
-        for a in fields:
-            if a.metadata.get("kind") == "row":
-                walk(a.default.factory, (*chain, a.name))
-            else:
-                cells.append((".".join((*chain, a.name)), chain, a.name, a.metadata.get("kind", "count")))
-
-    walk(cls, ())
-    _PLANS[cls] = (rows, cells)
-    return rows, cells
-
-
-def _follow(obj: Any, chain: tuple[str, ...]) -> Any:
-    for name in chain:
-        obj = getattr(obj, name)
-    return obj
-
-
-def _rows(table: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Every leaf row (an object of cells) below ``table``, with its address."""
-    for suffix, chain in _plan(type(table))[0]:
-        yield f"{prefix}.{suffix}", _follow(table, chain)
-
-
-def _present(report: Any, paths: Sequence[str]) -> bool:
-    return all(report.get(p) is not None for p in paths)
-
-
-def _sum_issue(report: Any, code: str, target: str, parts: Sequence[str], what: str) -> Optional[Issue]:
-    if not _present(report, [target, *parts]):
-        return None
-    expected = sum(report.get(p) for p in parts)
-    actual = report.get(target)
-    if expected == actual:
-        return None
-    message = f"{what}: {_fmt(report, parts)} = {expected}, but {_label(report, target)} is {actual}"
-    return Issue(code, get(code).severity, message, target, expected, actual, paths=(target, *parts))
-
-
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org")
+APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending")
 _ENDS = ("new_received", "carried_over", "total", "carried_forward")
+
+
+def _issue(code: str, message: str, path: str, expected: Any, actual: Any, paths: Sequence[str] = ()) -> Issue:
+    return Issue(code, get(code).severity, message, path, expected, actual, paths=tuple(paths))
+
+
+def _terms(report: Any, paths: Sequence[str], name: Callable[[str], str]) -> str:
+    return " + ".join(f"{name(p)} ({report.get(p)})" for p in paths)
 
 
 def _row_sum(row: Any, parts: Sequence[str], target: str = "total") -> bool:
@@ -191,6 +135,22 @@ def _row_sum(row: Any, parts: Sequence[str], target: str = "total") -> bool:
     return total is None or acc == total
 
 
+def _sum_rule(report: Any, code: str, row: _schema.Row, parts: Sequence[str], where: str) -> Optional[Issue]:
+    obj = row.get(getattr(report, row.table))
+    if _row_sum(obj, parts):
+        return None
+    shape = report.schema
+    target = f"{row.address}.total"
+    paths = [f"{row.address}.{c}" for c in parts]
+    expected = sum(getattr(obj, c) for c in parts)
+    actual = obj.total
+    column = lambda p: shape.cell(p).label  # noqa: E731
+    message = (
+        f"{where}: {_terms(report, paths, column)} = {expected}, but {column(target)} is {actual}"
+    )
+    return _issue(code, message, target, expected, actual, (target, *paths))
+
+
 # --- the rules ---------------------------------------------------------------------
 
 
@@ -198,33 +158,30 @@ def _row_sum(row: Any, parts: Sequence[str], target: str = "total") -> bool:
 def balance(report: Any) -> Iterator[Issue]:
     """Table 三, per column: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理 (the template's 勾稽 note)."""
     apps = report.applications
+    shape = report.schema
+    row_label = lambda p: shape.cell(p).row_label  # noqa: E731
     for column in (*APPLICANT_COLUMNS, "total"):
         values = [getattr(getattr(apps, r), column) for r in _ENDS]
         if None in values:
             continue
-        a = values[0] + values[1]
-        b = values[2] + values[3]
-        if a != b:
+        new, over, total, forward = values
+        if new + over != total + forward:
             left = [f"applications.new_received.{column}", f"applications.carried_over.{column}"]
             right = [f"applications.total.{column}", f"applications.carried_forward.{column}"]
-            col = _label(report, right[0]).split(" ")[-1]
+            col = shape.cell(right[0]).label
             message = (
-                f"table 三, column {col}: 第一项加第二项之和 {_fmt(report, left)} = {a} "
-                f"should equal 第三项加第四项之和 {_fmt(report, right)} = {b}"
+                f"table 三, column {col}: 第一项加第二项之和 {_terms(report, left, row_label)} = {new + over} "
+                f"should equal 第三项加第四项之和 {_terms(report, right, row_label)} = {total + forward}"
             )
-            yield Issue("applications.balance", get("applications.balance").severity, message, right[0],
-                        a, b, paths=(*left, *right))
+            yield _issue("applications.balance", message, right[0], new + over - forward, total, (*left, *right))
 
 
 @rule("applications.row_sum")
 def applications_row_sum(report: Any) -> Iterator[Issue]:
     """Table 三, per row: the six applicant columns add up to 总计."""
-    for path, row in _rows(report.applications, "applications"):
-        if _row_sum(row, APPLICANT_COLUMNS):
-            continue
-        parts = [f"{path}.{c}" for c in APPLICANT_COLUMNS]
-        issue = _sum_issue(report, "applications.row_sum", f"{path}.total", parts,
-                           f"table 三, row {_label(report, path)}: the six applicant columns")
+    for row in report.schema.table("applications").rows:
+        issue = _sum_rule(report, "applications.row_sum", row, APPLICANT_COLUMNS,
+                          f"table 三, row {row.label}: the six applicant columns")
         if issue:
             yield issue
 
@@ -232,68 +189,65 @@ def applications_row_sum(report: Any) -> Iterator[Issue]:
 @rule("applications.results_sum")
 def results_sum(report: Any) -> Iterator[Issue]:
     """Table 三, per column: （七）总计 equals the sum of the result rows （一） to （六）."""
-    results = [(p, row) for p, row in _rows(report.applications, "applications") if p.split(".")[1] not in _ENDS]
-    total_row = report.applications.total
+    shape = report.schema
+    apps = report.applications
+    results = [r for r in shape.table("applications").rows if r.chain[0] not in _ENDS]
+    objects = [r.get(apps) for r in results]
+    total_row = apps.total
     for column in (*APPLICANT_COLUMNS, "total"):
-        values = [getattr(row, column) for _, row in results]
+        values = [getattr(obj, column) for obj in objects]
         actual = getattr(total_row, column)
         if actual is None or None in values:
             continue
         expected = sum(values)
         if expected != actual:
             target = f"applications.total.{column}"
-            parts = [f"{p}.{column}" for p, _ in results]
-            col = _label(report, target).split(" ")[-1]
+            parts = [f"{r.address}.{column}" for r in results]
+            col = shape.cell(target).label
             message = (
                 f"table 三, column {col}: the result rows （一） to （六） add up to {expected}, "
                 f"but （七）总计 is {actual}"
             )
-            yield Issue("applications.results_sum", get("applications.results_sum").severity, message, target,
-                        expected, actual, paths=(target, *parts))
+            yield _issue("applications.results_sum", message, target, expected, actual, (target, *parts))
 
 
 @rule("appeals.row_sum")
 def appeals_row_sum(report: Any) -> Iterator[Issue]:
     """Table 四, per group: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计."""
-    for path, row in _rows(report.appeals, "appeals"):
-        if _row_sum(row, ("upheld", "corrected", "other", "pending")):
-            continue
-        parts = [f"{path}.{c}" for c in ("upheld", "corrected", "other", "pending")]
-        issue = _sum_issue(report, "appeals.row_sum", f"{path}.total", parts,
-                           f"table 四, {_label(report, path)}")
+    for row in report.schema.table("appeals").rows:
+        issue = _sum_rule(report, "appeals.row_sum", row, APPEAL_OUTCOMES, f"table 四, {row.label}")
         if issue:
             yield issue
-
-
-def _cells(report: Any) -> Iterator[tuple[str, str, Any, str]]:
-    """``(table, address suffix, value, kind)`` of every cell (addresses built on demand)."""
-    for table in _TABLE:
-        obj = getattr(report, table)
-        for suffix, chain, name, kind in _plan(type(obj))[1]:
-            row = obj
-            for part in chain:
-                row = getattr(row, part)
-            yield table, suffix, getattr(row, name), kind
 
 
 @rule("value.negative")
 def negative(report: Any) -> Iterator[Issue]:
     """A count below zero (the signed 2019 本年增/减 columns are exempt)."""
-    for table, suffix, value, kind in _cells(report):
-        if value is not None and kind in ("count", "decimal") and value < 0:
-            path = f"{table}.{suffix}"
-            yield Issue("value.negative", get("value.negative").severity,
-                        f"table {_TABLE[table]}, {_label(report, path)}: {value} is below zero", path, 0, value)
+    shape = report.schema
+    for ref in shape.cells:
+        if ref.kind in (_schema.COUNT, _schema.DECIMAL):
+            value = ref.getter(report)
+            if value is not None and value < 0:
+                numeral = shape.table(ref.table).numeral
+                yield _issue("value.negative", f"table {numeral}, {shape.label(ref.address)}: {value} is below zero",
+                             ref.address, None, value)
 
 
 @rule("value.missing", severity="warning")
 def missing(report: Any) -> Iterator[Issue]:
     """A cell of the template left empty or marked —, /, 无 (rules that need it are skipped)."""
-    for table, suffix, value, kind in _cells(report):
-        if value is None and kind != "text":
-            path = f"{table}.{suffix}"
-            printed = report.printed.get(path, "")
-            shown = f"printed {printed!r}" if printed else "empty"
-            yield Issue("value.missing", get("value.missing").severity,
-                        f"table {_TABLE[table]}, {_label(report, path)}: no value ({shown}); rules using it were skipped",
-                        path, None, printed or None)
+    shape = report.schema
+    unread = {i.path for i in report.issues}
+    printed_map = report.printed
+    for ref in shape.cells:
+        if ref.kind == _schema.TEXT or ref.address in unread or ref.getter(report) is not None:
+            continue
+        printed = printed_map.get(ref.address)
+        shown = f"printed {printed!r}" if printed else "empty"
+        numeral = shape.table(ref.table).numeral
+        issue = Issue(
+            "value.missing", get("value.missing").severity,
+            f"table {numeral}, {shape.label(ref.address)}: no value ({shown}); rules using it were skipped",
+            ref.address, None, None, printed=printed if printed is not None else None,
+        )
+        yield issue

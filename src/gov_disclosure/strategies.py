@@ -19,24 +19,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Optional, Sequence
 
-import attrs
 from hypothesis import strategies as st
 
-from .model import (
-    ActiveDisclosure2019,
-    ActiveDisclosure2021,
-    AppealCounts,
-    Appeals,
-    ApplicantCounts,
-    Applications,
-    Applications2019,
-    Report,
-)
+from . import editions as _editions
+from . import schema as _schema
+from .model import Report
 from .render import LAYOUTS, render
-from .rules import APPLICANT_COLUMNS
+from .rules import APPEAL_OUTCOMES, APPLICANT_COLUMNS
 
 __all__ = ["counts", "reports", "report_texts", "AGENCIES", "EDITIONS", "SCALES"]
 
+#: The built-in editions; ``reports(edition=...)`` takes any registered one.
 EDITIONS = ("2021", "2019")
 
 #: Reporting bodies the strategies name (each survives simplified → traditional → simplified).
@@ -71,91 +64,80 @@ def _decimal(max_value: int = 100000) -> st.SearchStrategy[Decimal]:
     ).map(lambda d: d.quantize(Decimal(1)) if d == d.to_integral_value() else d.normalize())
 
 
-def _row(cls: type, values: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
-    names = [a.name for a in attrs.fields(cls)]
-    return st.fixed_dictionaries({n: values for n in names}).map(lambda kw: cls(**kw))
+_ENDS = ("new_received", "carried_over", "total", "carried_forward")
 
 
 @st.composite
-def _applicant_row(draw: Any, values: st.SearchStrategy[int]) -> ApplicantCounts:
+def _row(draw: Any, cls: type, values: st.SearchStrategy[int], money: int) -> Any:
+    """Any row of table 二: every cell drawn by its kind."""
+    kwargs: dict[str, Any] = {}
+    for cell in _schema.cells_of(cls):
+        if cell.kind == _schema.SIGNED:
+            kwargs[cell.name] = draw(st.integers(-500, 500))
+        elif cell.kind == _schema.DECIMAL:
+            kwargs[cell.name] = draw(_decimal(money if cell.unit_field else 100000))
+            if cell.unit_field:
+                kwargs[cell.unit_field] = draw(st.sampled_from([None, "元", "万元"]))
+        else:
+            kwargs[cell.name] = draw(values)
+    return cls(**kwargs)
+
+
+@st.composite
+def _applicant_row(draw: Any, cls: type, values: st.SearchStrategy[int]) -> Any:
     parts = {c: draw(values) for c in APPLICANT_COLUMNS}
-    return ApplicantCounts(**parts, total=sum(parts.values()))
+    return cls(**parts, total=sum(parts.values()))
 
 
-def _sum_rows(rows: Sequence[ApplicantCounts]) -> ApplicantCounts:
-    return ApplicantCounts(
-        **{c: sum(getattr(r, c) for r in rows) for c in (*APPLICANT_COLUMNS, "total")}
-    )
-
-
-def _leaves(obj: Any) -> list[ApplicantCounts]:
-    if isinstance(obj, ApplicantCounts):
+def _leaves(obj: Any) -> list[Any]:
+    subs = list(_schema.children(type(obj)))
+    if not subs:
         return [obj]
-    return [leaf for a in attrs.fields(type(obj)) for leaf in _leaves(getattr(obj, a.name))]
+    return [leaf for name, _, _ in subs for leaf in _leaves(getattr(obj, name))]
+
+
+def _group(draw: Any, cls: type, values: st.SearchStrategy[int]) -> Any:
+    if _schema.is_row_class(cls):
+        return draw(_applicant_row(cls, values))
+    return cls(**{name: _group(draw, sub, values) for name, sub, _ in _schema.children(cls)})
 
 
 @st.composite
 def _applications(draw: Any, cls: type, large: bool, scale: int = 999) -> Any:
     values = counts(large, scale)
     kwargs: dict[str, Any] = {}
-    for a in attrs.fields(cls):
-        if a.name in ("new_received", "carried_over", "total", "carried_forward"):
+    row_cls: Optional[type] = None
+    for name, sub, _ in _schema.children(cls):
+        if name in _ENDS:
+            row_cls = sub
             continue
-        sub = a.default.factory
-        if sub is ApplicantCounts:
-            kwargs[a.name] = draw(_applicant_row(values))
-        else:
-            kwargs[a.name] = sub(**{b.name: draw(_applicant_row(values)) for b in attrs.fields(sub)})
-    total = _sum_rows([leaf for v in kwargs.values() for leaf in _leaves(v)])
+        kwargs[name] = _group(draw, sub, values)
+    assert row_cls is not None
+    leaves = [leaf for v in kwargs.values() for leaf in _leaves(v)]
+    total = {c: sum(getattr(r, c) for r in leaves) for c in APPLICANT_COLUMNS}
     small = counts(False)
     forward = {c: draw(small) for c in APPLICANT_COLUMNS}
-    over = {c: min(draw(small), getattr(total, c) + forward[c]) for c in APPLICANT_COLUMNS}
-    new = {c: getattr(total, c) + forward[c] - over[c] for c in APPLICANT_COLUMNS}
-    row = lambda d: ApplicantCounts(**d, total=sum(d.values()))  # noqa: E731
-    return cls(**kwargs, total=total, new_received=row(new), carried_over=row(over), carried_forward=row(forward))
+    over = {c: min(draw(small), total[c] + forward[c]) for c in APPLICANT_COLUMNS}
+    new = {c: total[c] + forward[c] - over[c] for c in APPLICANT_COLUMNS}
+    row = lambda d: row_cls(**d, total=sum(d.values()))  # noqa: E731
+    return cls(**kwargs, total=row(total), new_received=row(new), carried_over=row(over), carried_forward=row(forward))
 
 
 @st.composite
-def _appeals(draw: Any, large: bool, scale: int = 999) -> Appeals:
+def _appeals(draw: Any, cls: type, large: bool, scale: int = 999) -> Any:
     values = counts(large, max(9, scale // 100))
     groups = {}
-    for a in attrs.fields(Appeals):
-        parts = {n: draw(values) for n in ("upheld", "corrected", "other", "pending")}
-        groups[a.name] = AppealCounts(**parts, total=sum(parts.values()))
-    return Appeals(**groups)
+    for name, sub, _ in _schema.children(cls):
+        parts = {n: draw(values) for n in APPEAL_OUTCOMES}
+        groups[name] = sub(**parts, total=sum(parts.values()))
+    return cls(**groups)
 
 
-def _active(edition: str, large: bool, scale: int = 999) -> st.SearchStrategy[Any]:
+def _active(cls: type, large: bool, scale: int = 999) -> st.SearchStrategy[Any]:
     values = counts(large, scale * 10)
-    if edition == "2021":
-        from .model import Decisions, DocumentCounts, FeeAmount
-
-        return st.builds(
-            ActiveDisclosure2021,
-            regulations=_row(DocumentCounts, values),
-            normative_documents=_row(DocumentCounts, values),
-            licensing=_row(Decisions, values),
-            punishment=_row(Decisions, values),
-            coercion=_row(Decisions, values),
-            fees=st.builds(FeeAmount, amount=_decimal()),
-        )
-    from .model import FeeItems, ItemChanges, Procurement, Publications
-
-    signed = st.integers(-500, 500)
-    items = st.builds(ItemChanges, previous_items=values, change=signed, decisions=values)
-    return st.builds(
-        ActiveDisclosure2019,
-        regulations=_row(Publications, values),
-        normative_documents=_row(Publications, values),
-        licensing=items,
-        other_services=items,
-        punishment=items,
-        coercion=items,
-        fees=st.builds(FeeItems, previous_items=values, change=signed),
-        procurement=st.builds(
-            Procurement, items=values, amount=_decimal(10**8), amount_unit=st.sampled_from([None, "元", "万元"])
-        ),
-    )
+    return st.fixed_dictionaries(
+        {name: _row(sub, values, 10**8) for name, sub, _ in _schema.children(cls)}
+    ).map(lambda kw: cls(**kw))
 
 
 @st.composite
@@ -181,7 +163,8 @@ def _inconsistent(draw: Any, edition: str, large: bool) -> Report:
 def reports(
     draw: Any, edition: Optional[str] = None, consistent: bool = True, large: bool = True
 ) -> Report:
-    """Reports of ``edition`` (``"2021"``, ``"2019"`` or None for either).
+    """Reports of ``edition`` (``"2021"``, ``"2019"``, any registered edition, or None
+    for either built-in one).
 
     With ``consistent=True`` every validation rule holds; with ``False`` some
     cells of tables 三 and 四 are replaced by arbitrary numbers or left missing.
@@ -190,6 +173,7 @@ def reports(
     ed = edition or draw(st.sampled_from(EDITIONS))
     if not consistent:
         return draw(_inconsistent(ed, large))
+    classes = _schema.for_edition(ed).classes
     scale = draw(st.sampled_from(SCALES))
     years = st.integers(2019, 2020) if ed == "2019" else st.integers(2021, 2026)
     year = draw(st.one_of(st.none(), years))
@@ -198,9 +182,9 @@ def reports(
         edition=ed,
         agency=agency,
         year=year,
-        active_disclosure=draw(_active(ed, large, scale)),
-        applications=draw(_applications(Applications if ed == "2021" else Applications2019, large, scale)),
-        appeals=draw(_appeals(large, scale)),
+        active_disclosure=draw(_active(classes["active_disclosure"], large, scale)),
+        applications=draw(_applications(classes["applications"], large, scale)),
+        appeals=draw(_appeals(classes["appeals"], large, scale)),
     )
 
 

@@ -1,68 +1,50 @@
 """Validation: the template's arithmetic, as located issues.
 
-``validate(report)`` runs every enabled rule of :mod:`gov_disclosure.rules` and
-returns a list of :class:`Issue`.  It never raises on a well-formed Report: a
-report whose numbers do not add up is still a report; validation says where.
+``validate(report)`` returns the reading issues ``parse`` found (``report.issues``)
+and the issues of every enabled rule of :mod:`gov_disclosure.rules`, as a list of
+:class:`~gov_disclosure.issues.Issue` in source order (by line, as linters print).
+It never raises on a well-formed Report: a report whose numbers do not add up is
+still a report; validation says where.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Iterable, Optional, Sequence
 
-from attrs import field, frozen
+from attrs import evolve
+
+from .issues import Issue
+from .rules import enabled_rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Report
 
 __all__ = ["Issue", "validate", "is_valid"]
 
 
-@frozen
-class Issue:
-    """One problem found in a report.
-
-    ``code`` is stable (``applications.balance``, ``applications.row_sum``,
-    ``applications.results_sum``, ``appeals.row_sum``, ``value.negative``,
-    ``value.missing``, or a user rule's code); ``path`` is the address of the cell
-    the issue is about, ``paths`` every cell the rule read; ``line`` is where that
-    cell was printed in the source text, when the report was parsed from text.
-    """
-
-    code: str
-    severity: str
-    message: str
-    path: str
-    expected: Any = None
-    actual: Any = None
-    line: Optional[int] = None
-    paths: tuple[str, ...] = field(default=(), repr=False)
-
-    def __str__(self) -> str:
-        where = f"line {self.line}: " if self.line else ""
-        return f"{where}{self.severity}: {self.code}: {self.message} [{self.path}]"
-
-
 def validate(
-    report: Any, *, rules: Optional[Iterable[str]] = None, disable: Sequence[str] = ()
+    report: "Report", *, rules: Optional[Iterable[str]] = None, disable: Sequence[str] = ()
 ) -> list[Issue]:
-    """All issues in ``report``, in template order.
+    """All issues in ``report``, in source order (unlocated issues last).
 
-    ``rules`` limits the run to the named rule codes; ``disable`` skips some.
+    ``rules`` limits the run to the named rule codes; ``disable`` skips some (rule
+    codes or reading-issue codes such as ``value.unit``).  An unknown rule code
+    raises ``KeyError`` naming the available ones.
     """
-    from .rules import enabled_rules
-
-    issues: list[Issue] = []
-    for rule in enabled_rules(rules, disable):
+    selected = enabled_rules(rules, disable)
+    issues: list[Issue] = [i for i in report.issues if i.code not in disable]
+    locations = report.locations
+    for rule in selected:
         for issue in rule.check(report):
-            if issue.line is None and issue.path in report.locations:
-                issue = _with_line(issue, report.locations[issue.path][0])
+            if issue.line is None:
+                where = locations.get(issue.path)
+                if where is not None:
+                    issue = evolve(issue, line=where[0], column=where[1])
             issues.append(issue)
+    issues.sort(key=Issue.sort_key)
     return issues
 
 
-def is_valid(report: Any) -> bool:
+def is_valid(report: "Report") -> bool:
     """True when no error-severity issue is found (warnings allowed)."""
     return not any(i.severity == "error" for i in validate(report))
-
-
-def _with_line(issue: Issue, line: int) -> Issue:
-    from attrs import evolve
-
-    return evolve(issue, line=line)

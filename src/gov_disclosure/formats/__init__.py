@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Union
 
 from ..errors import InputFormatError
-from ..normalize import decode
+from .text import decode
 
 __all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
 
@@ -58,7 +58,10 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
 
         return html_to_text(data)  # bytes: decoded there, honouring <meta charset>
     if isinstance(data, str):
-        raise InputFormatError(f"{format.upper()} input must be bytes (the file's content), not str")
+        raise InputFormatError(
+            f"{format.upper()} input must be bytes (the file's content), not str: open the file in binary "
+            "mode, or use parse_file(path)"
+        )
     if format == "docx":
         from .docx import docx_to_text
 

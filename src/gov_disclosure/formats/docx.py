@@ -2,7 +2,7 @@
 
 The body is read in document order: each paragraph becomes a line, each table
 one line per row with cells joined by `` | `` (see
-:func:`gov_disclosure.formats.html.table_lines`).  Merged cells (``gridSpan``,
+:func:`gov_disclosure.formats.grid.table_lines`).  Merged cells (``gridSpan``,
 ``vMerge``) are written once: python-docx returns the same cell for every grid
 slot of a merge, so cells are deduplicated by their ``<w:tc>`` element.
 Paragraphs inside content controls (``<w:sdt>``) are read too; page headers and
@@ -19,7 +19,7 @@ import io
 from typing import Any, Iterator
 
 from ..errors import InputFormatError, MissingExtraError
-from .html import GridRow, clean_cell, has_report_tables, table_lines, tables_hold_numbers
+from .grid import GridRow, clean_cell, has_report_tables, table_lines, tables_hold_numbers
 
 __all__ = ["docx_to_text"]
 

@@ -25,138 +25,22 @@ extra; the lexbor engine, a fast HTML5-conformant C parser) when installed,
 else the standard library's :mod:`html.parser` — slower, but the result is the
 same, so HTML never needs an extra.
 
-:func:`table_lines` (grid rows → report lines) is shared with the DOCX and PDF
-adapters.
+Grid rows become report lines with :func:`gov_disclosure.formats.grid.table_lines`,
+which the DOCX and PDF adapters share.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
-from collections import Counter
-from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+from typing import Any, Iterator, Optional, Union
 
-from ..build import BLANK, MISSING_MARKS
-from ..editions import TEMPLATE_MARKERS
 from ..errors import InputFormatError
-from ..normalize import to_simplified
+from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, table_lines
+from .text import decode
 
-__all__ = [
-    "html_to_text",
-    "decode_html",
-    "table_lines",
-    "clean_cell",
-    "is_number",
-    "is_value",
-    "has_report_tables",
-    "drop_repeated_header",
-    "tables_hold_numbers",
-    "BLANK",
-    "GridRow",
-]
-
-
-#: One table row: ``(grid column, cell text)`` for each cell that *starts* in the
-#: row (the grid slots a merged cell spans in later rows/columns are not listed).
-GridRow = Sequence[tuple[int, str]]
-
-_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff|｜]+")
-def clean_cell(text: str) -> str:
-    """A cell's or paragraph's text on one line: whitespace runs (``&nbsp;``,
-    ideographic space, line breaks) become one space; ``|`` (the cell separator of
-    the report text) is treated as space too."""
-    return _SPACE.sub(" ", text).strip()
-
-
-@lru_cache(maxsize=1)
-def _value_pattern() -> "re.Pattern[str]":
-    from .. import editions
-
-    return editions.get(editions.available()[0]).compile().value_re
-
-
-def is_number(text: str) -> bool:
-    """True if ``text`` is a number as tables print it (``12``, ``1,234``, ``3.5``, ``251000元``)."""
-    return is_value(text) and MISSING_MARKS.fullmatch(to_simplified(text)) is None
-
-
-@lru_cache(maxsize=8192)
-def is_value(text: str) -> bool:
-    """True if ``text`` is a cell the grammar reads as ``VALUE``: a number or a mark for a
-    missing value (``—``, ``-``, ``/``, ``无``, ``不适用``, ``∅``), in any script or width."""
-    return _value_pattern().match(to_simplified(text)) is not None
-
-
-def has_report_tables(text: str) -> bool:
-    """True if ``text`` holds a caption or header of the template's tables."""
-    return TEMPLATE_MARKERS.search(to_simplified(_SPACE.sub("", text))) is not None
-
-
-def _header_texts(rows: Sequence[GridRow]) -> list[list[str]]:
-    """The leading rows that hold no number (a table's header), as texts."""
-    head = []
-    for row in rows:
-        texts = [clean_cell(t) for _, t in row]
-        if any(is_value(t) for t in texts):
-            break
-        head.append([t for t in texts if t])
-    return head
-
-
-def drop_repeated_header(previous: Sequence[GridRow], rows: Sequence[GridRow]) -> list[GridRow]:
-    """``rows`` without the leading header rows it repeats from ``previous``.
-
-    A table split in two (across pages, or into two ``<table>`` elements) often
-    prints the header again; the grammar wants it once.
-    """
-    before = _header_texts(previous)
-    after = _header_texts(rows)
-    k = 0
-    while k < len(before) and k < len(after) and before[k] == after[k] and after[k]:
-        k += 1
-    return list(rows[k:])
-
-
-def table_lines(rows: Iterable[GridRow]) -> list[str]:
-    """Report lines for a table given as grid rows (see :data:`GridRow`).
-
-    One line per row, cells joined by `` | ``.  The table's *value columns* start
-    where most rows holding a number have their first cell after the row's last
-    label (text) cell; a blank cell there is written as :data:`BLANK` unless the row
-    is a header row (no number, but text in a value column).  Blank cells left of
-    the value columns (label fillers, the rest of a merged caption) are left out.
-    In a row of numbers without any label every blank cell is a value.
-    """
-    cleaned = [[(col, clean_cell(text)) for col, text in row] for row in rows]
-    starts: Counter[int] = Counter()
-    for row in cleaned:
-        if any(t and is_value(t) for _, t in row):
-            texts = [k for k, (_, t) in enumerate(row) if t and not is_value(t)]
-            after = texts[-1] + 1 if texts else 0
-            if after < len(row):
-                starts[row[after][0]] += 1
-    first = min(starts, key=lambda col: (-starts[col], col)) if starts else None
-    lines = []
-    for row in cleaned:
-        has_number = any(t and is_value(t) for _, t in row)
-        has_text = any(t and not is_value(t) for _, t in row)
-        header = first is not None and not has_number and any(t and col >= first for col, t in row)
-        out = []
-        for col, t in row:
-            if t:
-                out.append(t)
-            elif (has_number and not has_text) or (first is not None and col >= first and not header):
-                out.append(BLANK)
-        if out:
-            lines.append(" | ".join(out))
-    return lines
-
-
-def tables_hold_numbers(tables: Iterable[Iterable[GridRow]]) -> bool:
-    """True if any cell of any table is a number (or a printed missing-value mark)."""
-    return any(is_value(clean_cell(t)) for rows in tables for row in rows for _, t in row)
+__all__ = ["html_to_text", "decode_html"]
 
 
 # --- encodings ---------------------------------------------------------------
@@ -169,9 +53,7 @@ _CHARSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "x-gbk
 def decode_html(data: bytes) -> str:
     """Decode an HTML page: a BOM wins, then ``<meta charset=…>`` (also the
     ``http-equiv`` form; GB2312/GBK are read as GB18030, Big5 as Big5-HKSCS),
-    then UTF-8, then GB18030 (:func:`gov_disclosure.normalize.decode`)."""
-    from ..normalize import decode
-
+    then UTF-8, then GB18030 (:func:`gov_disclosure.formats.text.decode`)."""
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return decode(data)
     m = _META_CHARSET.search(data[:4096])
@@ -179,13 +61,14 @@ def decode_html(data: bytes) -> str:
         name = m.group(1).decode("ascii", "ignore").lower()
         name = _CHARSETS.get(name, name)
         try:
-            codec = codecs.lookup(name).name
+            info = codecs.lookup(name)
+            codec = info.name if getattr(info, "_is_text_encoding", True) else None
         except LookupError:
             codec = None
         if codec is not None:
             try:
                 return data.decode(codec)
-            except UnicodeDecodeError:
+            except (UnicodeError, LookupError):
                 pass  # the declaration is wrong; guess below
     return decode(data)
 

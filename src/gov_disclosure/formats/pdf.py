@@ -4,7 +4,7 @@ Each page is read as a sequence of items from top to bottom: *tables* found by
 pdfplumber from the ruling lines (cell text from the characters inside each
 cell; merged cells come out once, as in the PDF), and *text lines* for
 everything outside them.  Tables become one line per row with cells joined by
-`` | `` (:func:`gov_disclosure.formats.html.table_lines`); text lines stay lines.
+`` | `` (:func:`gov_disclosure.formats.grid.table_lines`); text lines stay lines.
 A table drawn without ruling lines is not found as a table: its rows come
 through as text lines (``label 3001 53 0 …``), which the normaliser reads too.
 
@@ -39,8 +39,8 @@ from collections import Counter
 from typing import Any
 
 from ..errors import InputFormatError, MissingExtraError
-from ..normalize import PAGE_NUMBER, to_simplified
-from .html import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
+from .._normalize import PAGE_NUMBER, to_simplified
+from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
 __all__ = ["pdf_to_text"]
 

@@ -1,0 +1,195 @@
+"""Normalisation: any text layout → one canonical stream of cells.
+
+Real reports reach us as text copied from web pages and extracted from files, in
+several layouts: cells ending in ``|`` (one per line, with ``| ||`` colspan
+artefacts), tab-indented cells one per line (with a cell's wrapped second line on
+a line of its own), one cell per line with nothing else, and rows of cells on one
+line separated by spaces (PDF text).  This module turns all of them into the same
+thing: a list of :class:`Cell` (text, line, column), where
+
+* the text is in simplified script with ASCII digits and punctuation
+  (full-width ``（）：，．０-９`` become half-width, traditional characters become
+  simplified; both are one-to-one character maps, so columns stay true);
+* spaces inside a label are gone (``商业 企业`` → ``商业企业``);
+* every number is a cell of its own and is never altered;
+* empty cells (colspan fillers, blank lines) and page numbers (``- 5 -``) are dropped.
+
+The grammar (``gov_disclosure/grammars/*.lark``) reads these cells.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple, Pattern
+
+from ._labelchars import TRADITIONAL_LABEL_CHARACTERS
+
+__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER"]
+
+
+class Cell(NamedTuple):
+    """One table cell or narrative line, with its 1-based position in the source."""
+
+    text: str
+    line: int
+    column: int
+
+
+# --- characters -------------------------------------------------------------
+
+_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # ！…～ → !…~
+_WIDTH.update({0x3000: 0x20, 0x00A0: 0x20, 0x2002: 0x20, 0x2003: 0x20, 0x2009: 0x20, 0xFEFF: 0x20})
+_WIDTH.update({0x2027: ord("."), 0x00B7: ord("."), 0xFF64: ord("、")})
+
+
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002\u2003\u2009\ufeff\u2027\u00b7\uff64]+")
+
+
+@lru_cache(maxsize=1)
+def _opencc_tables() -> tuple[dict[int, int], Pattern[str]]:
+    """Traditional → simplified character map, and a detector for traditional labels.
+
+    The map comes from OpenCC's own dictionary (``TSCharacters``); only one-to-one
+    character mappings are used (what the labels need), so the conversion is a
+    :meth:`str.translate` and keeps every column in place.  The detector looks for
+    the traditional forms of the characters the template's labels use (a table
+    generated from the grammars, :mod:`gov_disclosure._labelchars`), so a
+    simplified report is recognised in one fast scan.
+    """
+    ts: dict[int, int] = {}
+    text = (resources.files("opencc") / "dictionary" / "TSCharacters.txt").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        src, _, values = line.partition("\t")
+        dst = values.split(" ")[0] if values else ""
+        if len(src) == 1 and len(dst) == 1 and src != dst:
+            ts[ord(src)] = ord(dst)
+    detector = re.compile("[" + TRADITIONAL_LABEL_CHARACTERS + "]")
+    table = dict(_WIDTH)
+    table.update(ts)
+    return table, detector
+
+
+def has_traditional(text: str) -> bool:
+    """True if ``text`` contains the traditional form of a character the labels use."""
+    return _opencc_tables()[1].search(text) is not None
+
+
+#: Words that Taiwan-style phrase converters (OpenCC s2twp, some "big5 gate" mirrors)
+#: substitute in the template's labels, mapped back after the character map.
+#: Each pair has equal length, so columns stay true.
+TAIWAN_WORDS = {"资讯": "信息", "档案": "文件", "专案": "项目", "资料": "数据"}
+_TAIWAN = re.compile("|".join(TAIWAN_WORDS))
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified and full-width → half-width, character by character,
+    then the Taiwan-style label words back to the mainland ones."""
+    text = text.translate(_opencc_tables()[0])
+    return _TAIWAN.sub(lambda m: TAIWAN_WORDS[m.group()], text)
+
+
+def _half_width(match: "re.Match[str]") -> str:
+    return match.group().translate(_WIDTH)
+
+
+def normalise(text: str) -> str:
+    """Script, width and line endings; every line keeps its length.
+
+    Simplified text only pays for a scan for full-width characters; the
+    traditional map is applied only when a traditional label character is present.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if has_traditional(text):
+        return to_simplified(text)
+    return _FULL_WIDTH.sub(_half_width, text)
+
+
+# --- layout -----------------------------------------------------------------
+
+#: A line that is only a page number or page footer: ``- 5 -``, ``第 5 页 共 6 页``,
+#: ``共6页第5页``, ``5/6``, ``Page 5 of 6`` (after the width map).
+PAGE_NUMBER = re.compile(
+    r"\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*"
+)
+_SEGMENT = re.compile(r"[^|\t]+")
+_PIECE = re.compile(r"\S+")
+
+
+def cells(text: str, value: Pattern[str]) -> list[Cell]:
+    """Cut normalised text into cells.
+
+    ``value`` is the grammar's ``VALUE`` pattern: a whitespace-separated piece that
+    matches it is always a cell of its own, other neighbouring pieces are joined.
+    In the tab layout a line that does not start with a tab and directly follows a
+    tab line is the wrapped rest of that line's last cell (``本年新`` / ``制作数量``).
+    """
+    out: list[Cell] = []
+    append = out.append
+    new = tuple.__new__
+    lines = text.split("\n")
+    tab_layout = text.count("\n\t") >= 8
+    is_value = value.match  # the VALUE pattern is anchored at the end (\Z)
+    page_number = PAGE_NUMBER.fullmatch
+    previous_tab = False
+    tail = -1  # index in ``out`` of the last cell of the previous line, if any
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or ((stripped[0] in "-—–―第共Pp" or "/" in stripped) and page_number(stripped)):
+            previous_tab = False
+            tail = -1
+            continue
+        starts_tab = line[0] == "\t"
+        continuation = tab_layout and previous_tab and not starts_tab
+        previous_tab = starts_tab or continuation
+        core = stripped.strip("| \t")
+        if not core:
+            if not continuation:
+                tail = -1
+            continue
+        if not continuation and "|" not in core and "\t" not in core and " " not in core:
+            # the common case: the line holds one cell (perhaps with pipes around it)
+            append(new(Cell, (core, number, line.find(core) + 1)))
+            tail = len(out) - 1
+            continue
+        first = len(out)
+        joined_tail = False
+        for seg in _SEGMENT.finditer(line):
+            pieces = seg.group().split()
+            if not pieces:
+                continue
+            offset = seg.start()
+            base = seg.group()
+            run: list[str] = []
+            run_col = 0
+            search_from = 0
+            for p in pieces:
+                at = base.find(p, search_from)
+                search_from = at + len(p)
+                col = offset + at + 1
+                if is_value(p):
+                    if run:
+                        append(Cell("".join(run), number, run_col))
+                        run = []
+                    append(Cell(p, number, col))
+                    continuation = False
+                else:
+                    if not run:
+                        run_col = col
+                    run.append(p)
+            if run:
+                joined = "".join(run)
+                if continuation and tail == len(out) - 1 >= 0 and not is_value(out[tail].text):
+                    prev = out[tail]
+                    out[tail] = Cell(prev.text + joined, prev.line, prev.column)
+                    joined_tail = True
+                else:
+                    append(Cell(joined, number, run_col))
+            continuation = False
+        if len(out) > first:
+            tail = len(out) - 1
+        elif not joined_tail:
+            tail = -1
+    return out
