@@ -146,6 +146,9 @@ def printed_form(pattern: str) -> str:
                 if pattern[j] == "\\":
                     j += 2
                     continue
+                if pattern[j] == "[":
+                    j = pattern.index("]", j + 2) + 1
+                    continue
                 depth += {"(": 1, ")": -1}.get(pattern[j], 0)
                 j += 1
             inner = pattern[i + 1 : j - 1]
@@ -157,7 +160,7 @@ def printed_form(pattern: str) -> str:
                 out.append(text)
             i = j + (1 if optional else 0)
         elif c == "[":
-            j = pattern.index("]", i + 1)
+            j = pattern.index("]", i + 2)
             out.append(pattern[i + 1])
             i = j + 1
             if i < n and pattern[i] in "?*+":

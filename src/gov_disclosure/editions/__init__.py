@@ -66,10 +66,12 @@ def markers(*patterns: str, terminals: Optional[Callable[[], dict[str, str]]] = 
 
     def resolve() -> list[tuple[str, Pattern[str]]]:
         if not compiled:
-            found = terminals() if terminals is not None else {}
+            found = {base_name(k): v for k, v in terminals().items()} if terminals is not None else {}
             for p in patterns:
-                rx = found.get(p, p) if terminals is not None else p
-                compiled.append((rx, re.compile(rx)))
+                if terminals is not None and p not in found:
+                    raise EditionError(f"markers(): the grammar has no terminal {p!r}")
+                rx = found[p] if terminals is not None else p
+                compiled.append((_grammar.printed_form(rx) if terminals is not None else p, re.compile(rx)))
         return compiled
 
     def detector(text: str) -> Detection:
