@@ -81,9 +81,10 @@ class GrammarMap:
             elif label:
                 self.rows[first.name] = RowInfo(name, table, label, 0, ())
                 self.words[first.name] = f"the caption {label}"
-        for t in compiled.lark.terminals:
-            if t.name not in self.words:
-                self.words[t.name] = _literal(t.pattern.to_regexp()) if t.pattern else t.name
+        for terminal in compiled.lark.terminals:
+            if terminal.name not in self.words:
+                regexp = terminal.pattern.to_regexp() if terminal.pattern else None
+                self.words[terminal.name] = _literal(regexp) if regexp else terminal.name
         self.words[self.value_type] = "a number"
         self.words["TEXT"] = "text"
         self.words["$END"] = "the end of the text"

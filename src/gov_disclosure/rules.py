@@ -144,7 +144,10 @@ def _sum_rule(report: Any, code: str, row: _schema.Row, parts: Sequence[str], wh
     paths = [f"{row.address}.{c}" for c in parts]
     expected = sum(getattr(obj, c) for c in parts)
     actual = obj.total
-    column = lambda p: shape.cell(p).label  # noqa: E731
+
+    def column(path: str) -> str:
+        return shape.cell(path).label
+
     message = (
         f"{where}: {_terms(report, paths, column)} = {expected}, but {column(target)} is {actual}"
     )
@@ -159,7 +162,10 @@ def balance(report: Any) -> Iterator[Issue]:
     """Table 三, per column: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理 (the template's 勾稽 note)."""
     apps = report.applications
     shape = report.schema
-    row_label = lambda p: shape.cell(p).row_label  # noqa: E731
+
+    def row_label(path: str) -> str:
+        return shape.cell(path).row_label
+
     for column in (*APPLICANT_COLUMNS, "total"):
         values = [getattr(getattr(apps, r), column) for r in _ENDS]
         if None in values:

@@ -173,7 +173,8 @@ def _parse(html: str) -> Any:
 
 
 def _children(node: Any) -> Iterator[Any]:
-    return node.iter(include_text=True)
+    children: Iterator[Any] = node.iter(include_text=True)
+    return children
 
 
 def _hidden(node: Any) -> bool:
