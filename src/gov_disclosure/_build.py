@@ -42,7 +42,7 @@ MONEY_UNITS = {"元": 0, "万元": 4}
 
 class Built:
     """What a rule produced: the model object, the value tokens it was read from, and
-    the reading issues found while building it.
+    the reading issues found while building it and everything below it.
 
     A row keeps its ``VALUE`` tokens (aligned with its cells), a group its children;
     :class:`SourceMap` turns them into positions only when asked.
@@ -64,12 +64,6 @@ class Built:
         self.children = children
         self.issues = issues
 
-    def all_issues(self) -> list[Issue]:
-        """The issues of this object and everything below it."""
-        found = list(self.issues)
-        for child in self.children:
-            found.extend(child.all_issues())
-        return found
 
 
 class SourceMap:
@@ -254,7 +248,8 @@ class ModelBuilder(Transformer):  # type: ignore[type-arg]
             if len(kwargs) != len(expected):  # pragma: no cover - check_edition rules this out
                 missing = ", ".join(sorted(expected - set(kwargs)))
                 raise EditionError(f"rule {name!r} built no {missing}")
-            return Built(name, cls(**kwargs), children=built)
+            issues = [i for c in built if c.issues for i in c.issues]
+            return Built(name, cls(**kwargs), children=built, issues=tuple(issues) if issues else ())
 
         return build
 

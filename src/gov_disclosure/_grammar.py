@@ -121,7 +121,9 @@ def value_pattern() -> Pattern[str]:
 def template_markers() -> Pattern[str]:
     """The captions every edition prints around its tables, as one search pattern."""
     found = template_terminals()
-    return re.compile("|".join(f"(?:{found[name]})" for name in MARKER_TERMINALS))
+    # for a search, a leading optional bracket and a trailing ``.*`` add nothing but time
+    forms = sorted({re.sub(r"^\\\(\?|\.\*$", "", found[name]) for name in MARKER_TERMINALS})
+    return re.compile("|".join(forms))
 
 
 _ESCAPED = re.compile(r"\\(.)")

@@ -57,8 +57,9 @@ def read_text(text: str, edition: str = "auto") -> Report:
             exc.snippet = lines[exc.line - 1] if 0 < exc.line <= len(lines) else None
         raise exc from None
     year, agency = header_fields(normal, original)
-    issues: list[Issue] = [i for built in tables.values() for i in built.all_issues()]
-    issues.sort(key=Issue.sort_key)
+    issues: list[Issue] = [i for built in tables.values() if built.issues for i in built.issues]
+    if issues:
+        issues.sort(key=Issue.sort_key)
     return Report(
         edition=compiled.edition.name,
         agency=agency,

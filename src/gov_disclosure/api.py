@@ -28,7 +28,7 @@ _PATH_LIKE = re.compile(r"[^\n<>|]{0,1000}\.(?:txt|html?|xhtml|pdf|docx?|wps|rtf
 def _data(data: Any) -> Union[str, bytes]:
     """``data`` as str or bytes, or a clear :class:`InputTypeError`."""
     if isinstance(data, (str, bytes)):
-        if isinstance(data, str) and _PATH_LIKE.fullmatch(data.strip()):
+        if isinstance(data, str) and len(data) < 1100 and _PATH_LIKE.fullmatch(data.strip()):
             raise InputTypeError(
                 f"parse() was given the string {data.strip()!r}, which looks like a file path, not report "
                 "text: use gov_disclosure.parse_file(path) to read a file",

@@ -382,7 +382,7 @@ def _builtin() -> None:
     from ..model import ActiveDisclosure2019, ActiveDisclosure2021, Appeals, Applications, Applications2019
 
     builtin = [
-        ("2021", ActiveDisclosure2021, Applications, ("ISSUED_H", "REPEALED_H", "IN_FORCE_H", "OVERDUE_CORRECTION"),
+        ("2021", ActiveDisclosure2021, Applications, ("ISSUED_H", "REPEALED_H", "IN_FORCE_H"),
          "国办公开办函〔2021〕30号: reports on 2021 and later"),
         ("2019", ActiveDisclosure2019, Applications2019,
          ("NEW_MADE_H", "NEW_PUBLISHED_H", "TOTAL_PUBLISHED_H", "PREVIOUS_ITEMS_H", "PROCUREMENT"),
