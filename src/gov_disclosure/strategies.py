@@ -9,7 +9,8 @@
 ``reports(consistent=True)`` builds reports whose every validation rule holds by
 construction (disposition rows are drawn, totals and carried-forward numbers are
 derived); ``report_texts()`` draws a report and renders it as text in one of the
-layouts real pages use, returning ``(report, text)``.
+layouts real pages use, returning ``(report, text)``; ``report_texts(variants=True)``
+also prints the label variants real reports print (:func:`label_variants`).
 
 Needs ``hypothesis`` (the ``[test]`` extra).
 """
@@ -21,13 +22,15 @@ from typing import Any, Optional, Sequence
 
 from hypothesis import strategies as st
 
-from . import editions as _editions
 from . import schema as _schema
 from .model import Report
-from .render import LAYOUTS, render
+from .render import LAYOUTS, VARIANT_CHOICES, Variants, render
 from .rules import APPEAL_OUTCOMES, APPLICANT_COLUMNS
 
-__all__ = ["counts", "reports", "report_texts", "AGENCIES", "EDITIONS", "SCALES"]
+__all__ = ["counts", "reports", "report_texts", "label_variants", "MISSING_MARKS", "AGENCIES", "EDITIONS", "SCALES"]
+
+#: Marks reports print for a missing value (each one the grammar reads as a value).
+MISSING_MARKS = ("—", "/", "无", "-", "不适用")
 
 #: The built-in editions; ``reports(edition=...)`` takes any registered one.
 EDITIONS = ("2021", "2019")
@@ -119,7 +122,10 @@ def _applications(draw: Any, cls: type, large: bool, scale: int = 999) -> Any:
     forward = {c: draw(small) for c in APPLICANT_COLUMNS}
     over = {c: min(draw(small), total[c] + forward[c]) for c in APPLICANT_COLUMNS}
     new = {c: total[c] + forward[c] - over[c] for c in APPLICANT_COLUMNS}
-    row = lambda d: row_cls(**d, total=sum(d.values()))  # noqa: E731
+
+    def row(d: dict[str, int]) -> Any:
+        return row_cls(**d, total=sum(d.values()))
+
     return cls(**kwargs, total=row(total), new_received=row(new), carried_over=row(over), carried_forward=row(forward))
 
 
@@ -143,7 +149,7 @@ def _active(cls: type, large: bool, scale: int = 999) -> st.SearchStrategy[Any]:
 @st.composite
 def _inconsistent(draw: Any, edition: str, large: bool) -> Report:
     """Any values at all, including missing cells: rules may or may not hold."""
-    base = draw(reports(edition=edition, consistent=True, large=large))
+    base: Report = draw(reports(edition=edition, consistent=True, large=large))  # type: ignore[no-untyped-call]
     data = base.to_dict()
     values = st.one_of(counts(large), st.none())
 
@@ -172,7 +178,8 @@ def reports(
     """
     ed = edition or draw(st.sampled_from(EDITIONS))
     if not consistent:
-        return draw(_inconsistent(ed, large))
+        scrambled: Report = draw(_inconsistent(ed, large))
+        return scrambled
     classes = _schema.for_edition(ed).classes
     scale = draw(st.sampled_from(SCALES))
     years = st.integers(2019, 2020) if ed == "2019" else st.integers(2021, 2026)
@@ -188,6 +195,17 @@ def reports(
     )
 
 
+def label_variants() -> st.SearchStrategy[Variants]:
+    """:class:`~gov_disclosure.render.Variants`: any mix of the label variants real
+    reports print (sub-row numbering ``1.`` ``1、`` ``(1)`` ``（1）`` or none, quote
+    styles, 反覆, missing captions and headings, truncated, spaced and wrapped
+    headers, 规范性文件 / 行政规范性文件, a web page's date line), each field drawn
+    from :data:`~gov_disclosure.render.VARIANT_CHOICES`."""
+    return st.fixed_dictionaries({k: st.sampled_from(v) for k, v in VARIANT_CHOICES.items()}).map(
+        lambda kw: Variants(**kw)
+    )
+
+
 @st.composite
 def report_texts(
     draw: Any,
@@ -196,15 +214,24 @@ def report_texts(
     traditional: Optional[bool] = None,
     fullwidth: Optional[bool] = None,
     consistent: bool = True,
+    variants: Optional[bool] = False,
 ) -> tuple[Report, str]:
     """``(report, text)``: a report and its rendering in one of ``layouts``.
 
     ``traditional`` / ``fullwidth`` None means "either"; traditional text uses one
     of OpenCC's ``s2t``, ``s2tw`` and ``s2twp`` (Taiwan phrasing) converters.
+    ``variants=True`` prints label variants (:func:`label_variants`) and a
+    missing value as any of :data:`MISSING_MARKS`; None means "either"; False
+    (the default) prints the canonical labels.
     """
     report = draw(reports(edition=edition, consistent=consistent))
     layout = draw(st.sampled_from(list(layouts)))
     trad = draw(st.booleans()) if traditional is None else traditional
     config: Any = draw(st.sampled_from(["s2t", "s2tw", "s2twp"])) if trad else False
     wide = draw(st.booleans()) if fullwidth is None else fullwidth
-    return report, render(report, layout, traditional=config, fullwidth=wide)
+    vary = draw(st.booleans()) if variants is None else variants
+    if not vary:
+        return report, render(report, layout, traditional=config, fullwidth=wide)
+    chosen = draw(label_variants())
+    missing = draw(st.sampled_from(MISSING_MARKS))
+    return report, render(report, layout, traditional=config, fullwidth=wide, variants=chosen, missing=missing)
