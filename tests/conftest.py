@@ -129,6 +129,18 @@ def like(*seeds: str) -> list[Any]:
     return out
 
 
+def set_cell(text: str, report: Any, path: str, new: str) -> str:
+    """``text`` with the cell printed at ``path`` replaced by ``new`` (found by the
+    report's locations, so the same edit works on any report and layout)."""
+    lines = text.split("\n")
+    line, column = report.locations[path]
+    old = report.printed.get(path, str(report.get(path)))
+    at = column - 1
+    assert lines[line - 1][at : at + len(old)] == old, (lines[line - 1], old)
+    lines[line - 1] = lines[line - 1][:at] + new + lines[line - 1][at + len(old) :]
+    return "\n".join(lines)
+
+
 # --- hooks ------------------------------------------------------------------------------------
 
 

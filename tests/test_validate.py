@@ -1,4 +1,7 @@
-"""validate(): the template's arithmetic as located issues."""
+"""validate(): the template's arithmetic as located issues.
+
+Each test runs on the synthetic stand-ins and, when ../shared is present, on the seeds.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ import gov_disclosure as gd
 from gov_disclosure import rules
 from gov_disclosure.validate import Issue
 
-from .conftest import seed_ids, seed_text
+from .conftest import expected, like, report_names, report_text, seed_text, set_cell
 
 
-@pytest.mark.parametrize("name", seed_ids())
-def test_seeds_have_no_issues(name: str) -> None:
-    report = gd.parse(seed_text(name))
+@pytest.mark.parametrize("name", report_names())
+def test_reports_have_no_issues(name: str) -> None:
+    report = gd.parse(report_text(name))
     assert gd.validate(report) == []
     assert gd.is_valid(report)
 
@@ -30,7 +33,7 @@ def _change(name: str, after: str, offset: int, new: str) -> str:
 
 
 # (seed, label line, offset to the number, new value, the changed cell's row, column)
-CHANGES = [
+SEED_CHANGES = [
     ("003_0869a50636f65fd2", "1.本機關不掌握相關政府信息", 1, "52", "applications.unable.not_held", "natural_person"),
     ("003_0869a50636f65fd2", "一、本年新收", 7, "144", "applications.new_received", "total"),
     ("003_0869a50636f65fd2", "四、結轉下年度", 1, "9", "applications.carried_forward", "natural_person"),
@@ -42,10 +45,37 @@ CHANGES = [
 ]
 
 
-@pytest.mark.parametrize("seed, label, offset, new, row, column", CHANGES)
-def test_one_changed_number_is_caught_where_it_is(seed, label, offset, new, row, column) -> None:
-    report = gd.parse(_change(seed, label, offset, new))
-    assert report.get(f"{row}.{column}") == int(new)
+# (stand-in, the changed cell, the change): the same rows and columns as the seed changes, found
+# by the report's locations
+STANDIN_CHANGES = [
+    ("d_traditional", "applications.unable.not_held.natural_person", -1),
+    ("d_traditional", "applications.new_received.total", +1),
+    ("d_traditional", "applications.carried_forward.natural_person", +1),
+    ("d_traditional", "applications.total.commercial", +1),
+    ("a_pipe_page_date", "applications.granted.total", +1),
+    ("c_newline_truncated", "applications.other_processing.other.research", +2),
+    ("b_trailing_pipe", "applications.carried_over.legal_services", +3),
+    ("e_tab_2019", "applications.other_processing.natural_person", +1),
+    ("e_tab_2019", "applications.denied.state_secret.total", +4),
+    ("b_trailing_pipe", "appeals.litigation_direct.pending", +1),
+]
+
+@pytest.mark.parametrize("name, path, change", [(n, p, d) for n, p, d in STANDIN_CHANGES] + [
+    pytest.param(seed, f"{row}.{column}", (label, offset, new), marks=pytest.mark.seed, id=f"{seed[:3]}-{row}.{column}")
+    for seed, label, offset, new, row, column in SEED_CHANGES
+])
+def test_one_changed_number_is_caught_where_it_is(name: str, path: str, change) -> None:
+    if isinstance(change, tuple):  # a seed: the number ``offset`` lines after the label line
+        label, offset, new = change
+        report = gd.parse(_change(name, label, offset, new))
+        assert report.get(path) == int(new)
+    else:
+        text = report_text(name)
+        original = gd.parse(text)
+        new_value = original.get(path) + change
+        report = gd.parse(set_cell(text, original, path, str(new_value)))
+        assert report.get(path) == new_value
+    row, column = path.rsplit(".", 1)
     issues = gd.validate(report)
     assert issues, "the change went unnoticed"
     for issue in issues:
@@ -54,31 +84,34 @@ def test_one_changed_number_is_caught_where_it_is(seed, label, offset, new, row,
         assert issue.line is not None and issue.message
 
 
-def test_appeals_row_sum_names_the_group() -> None:
-    text = seed_text("003_0869a50636f65fd2")
-    lines = text.split("\n")
-    i = max(k for k, ln in enumerate(lines) if ln.strip() == "8 |")  # 行政复议 总计, in table 四
-    lines[i] = "9 |"
-    issues = gd.validate(gd.parse("\n".join(lines)))
+@pytest.mark.parametrize("name", like("003", "002"))
+def test_appeals_row_sum_names_the_group(name: str) -> None:
+    text = report_text(name)
+    report = gd.parse(text)
+    total = report.appeals.review.total
+    line, _ = report.locations["appeals.review.total"]
+    issues = gd.validate(gd.parse(set_cell(text, report, "appeals.review.total", str(total + 1))))
     assert [(i.code, i.path, i.expected, i.actual) for i in issues] == [
-        ("appeals.row_sum", "appeals.review.total", 8, 9)
+        ("appeals.row_sum", "appeals.review.total", total, total + 1)
     ]
-    assert "行政复议" in issues[0].message and issues[0].line == i + 1
+    assert "行政复议" in issues[0].message and issues[0].line == line
 
 
-def test_balance_rule_message_quotes_the_template() -> None:
-    report = gd.parse(seed_text("003_0869a50636f65fd2"))
+@pytest.mark.parametrize("name", like("003"))
+def test_balance_rule_message_quotes_the_template(name: str) -> None:
+    report = gd.parse(report_text(name))
     data = report.to_dict()
-    data["applications"]["carried_over"]["research"] = 2
-    data["applications"]["carried_over"]["total"] = 12
+    data["applications"]["carried_over"]["research"] += 2
+    data["applications"]["carried_over"]["total"] += 2
     issues = gd.validate(gd.Report.from_dict(data))
     balance = [i for i in issues if i.code == "applications.balance"]
     assert {i.path for i in balance} == {"applications.total.research", "applications.total.total"}
     assert all("第一项加第二项之和" in i.message for i in balance)
 
 
-def test_missing_cell_is_a_warning_and_skips_rules() -> None:
-    report = gd.parse(seed_text("003_0869a50636f65fd2"))
+@pytest.mark.parametrize("name", like("003", "004"))
+def test_missing_cell_is_a_warning_and_skips_rules(name: str) -> None:
+    report = gd.parse(report_text(name))
     data = report.to_dict()
     data["applications"]["granted"]["total"] = None
     issues = gd.validate(gd.Report.from_dict(data))
@@ -88,34 +121,41 @@ def test_missing_cell_is_a_warning_and_skips_rules() -> None:
     assert gd.is_valid(gd.Report.from_dict(data))
 
 
-def test_missing_issue_quotes_what_was_printed() -> None:
-    text = seed_text("003_0869a50636f65fd2").replace("\n2014 |", "\n/ |")
+@pytest.mark.parametrize("name", like("003", "004"))
+def test_missing_issue_quotes_what_was_printed(name: str) -> None:
+    text = report_text(name)
+    text = set_cell(text, gd.parse(text), "active_disclosure.punishment.decisions", "/")
     issues = gd.validate(gd.parse(text))
     assert len(issues) == 1 and "'/'" in issues[0].message
     assert issues[0].path == "active_disclosure.punishment.decisions"
 
 
-def test_negative_count() -> None:
-    data = gd.parse(seed_text("002_46ac49f0d77773c6")).to_dict()
+@pytest.mark.parametrize("name", like("002"))
+def test_negative_count(name: str) -> None:
+    data = gd.parse(report_text(name)).to_dict()
     data["active_disclosure"]["punishment"]["decisions"] = -3
     issues = gd.validate(gd.Report.from_dict(data))
-    assert [(i.code, i.path, i.actual) for i in issues] == [("value.negative", "active_disclosure.punishment.decisions", -3)]
+    assert [(i.code, i.path, i.actual) for i in issues] == [
+        ("value.negative", "active_disclosure.punishment.decisions", -3)
+    ]
 
 
-def test_signed_2019_change_is_exempt() -> None:
-    data = gd.parse(seed_text("004_0aa99e0fac0e428e")).to_dict()
+@pytest.mark.parametrize("name", like("004"))
+def test_signed_2019_change_is_exempt(name: str) -> None:
+    data = gd.parse(report_text(name)).to_dict()
     data["active_disclosure"]["licensing"]["change"] = -2
     assert gd.validate(gd.Report.from_dict(data)) == []
 
 
-def test_rules_are_listed_and_can_be_disabled_or_added() -> None:
+@pytest.mark.parametrize("name", like("002"))
+def test_rules_are_listed_and_can_be_disabled_or_added(name: str) -> None:
     codes = [r.code for r in rules.available()]
     assert codes[:6] == [
         "applications.balance", "applications.row_sum", "applications.results_sum",
         "appeals.row_sum", "value.negative", "value.missing",
     ]
     assert all(r.description for r in rules.available())
-    data = gd.parse(seed_text("002_46ac49f0d77773c6")).to_dict()
+    data = gd.parse(report_text(name)).to_dict()
     data["active_disclosure"]["punishment"]["decisions"] = -3
     report = gd.Report.from_dict(data)
     assert gd.validate(report, disable=["value.negative"]) == []
@@ -132,16 +172,22 @@ def test_rules_are_listed_and_can_be_disabled_or_added() -> None:
             yield Issue("test.many_punishments", "warning", "many", "active_disclosure.punishment.decisions")
 
     try:
-        issues = gd.validate(gd.parse(seed_text("002_46ac49f0d77773c6")))
-        assert [i.code for i in issues] == ["test.many_punishments"]
-        assert issues[0].line is not None  # filled in from the report's locations
+        text = report_text(name)
+        original = gd.parse(text)
+        report = gd.parse(set_cell(text, original, "active_disclosure.punishment.decisions", "11"))
+        issues = gd.validate(report)
+        path = "active_disclosure.punishment.decisions"
+        assert [(i.code, i.path) for i in issues] == [("test.many_punishments", path)]
+        # the line is filled in from the report's locations
+        assert issues[0].line == report.locations["active_disclosure.punishment.decisions"][0]
     finally:
         rules.unregister("test.many_punishments")
 
 
-def test_check_parses_and_validates() -> None:
-    report, issues = gd.check(seed_text("000_4505276ac13c66c6"))
-    assert report.year == 2025 and issues == []
+@pytest.mark.parametrize("name", like("000"))
+def test_check_parses_and_validates(name: str) -> None:
+    report, issues = gd.check(report_text(name))
+    assert report.year == expected(name)["year"] == 2025 and issues == []
 
 
 def test_issue_is_frozen_with_readable_str() -> None:
