@@ -31,7 +31,7 @@ from gov_disclosure.render import render, table_rows, to_traditional
 from gov_disclosure.render_documents import render_docx, render_html, render_pdf
 from gov_disclosure.strategies import reports
 
-from .conftest import REAL, seed_ids, seed_text
+from .conftest import REAL, like, report_names, report_text
 
 HTML_FIXTURES = Path(__file__).parent / "fixtures" / "html"
 XIHU = HTML_FIXTURES / "xihu-education-2023.html"
@@ -116,9 +116,9 @@ def test_rendered_pdf_breaks_table_three_across_pages() -> None:
     assert gd.parse(render_pdf(report)) == report
 
 
-@pytest.mark.parametrize("name", seed_ids())
-def test_seed_reports_round_trip_through_every_document_format(name: str) -> None:
-    report = gd.parse(seed_text(name))
+@pytest.mark.parametrize("name", report_names())
+def test_reports_round_trip_through_every_document_format(name: str) -> None:
+    report = gd.parse(report_text(name))
     assert gd.parse(render_html(report)) == report
     assert gd.parse(render_html(report, split_table=True)) == report
     assert gd.parse(render_docx(report)) == report
@@ -487,8 +487,9 @@ def test_text_file_encodings(tmp_path: Path, encoding: str) -> None:
     assert gd.parse_file(path) == report
 
 
-def test_seed_as_gb18030_and_bom_files(tmp_path: Path) -> None:
-    text = seed_text("003_0869a50636f65fd2")  # traditional script
+@pytest.mark.parametrize("name", like("003"))
+def test_traditional_report_as_gb18030_and_bom_files(tmp_path: Path, name: str) -> None:
+    text = report_text(name)  # traditional script
     expected_report = gd.parse(text)
     for encoding in ("gb18030", "utf-8-sig"):
         path = tmp_path / f"seed.{encoding}.txt"
