@@ -197,16 +197,18 @@ def test_validate_refuses_unknown_rule_codes(kwargs: dict[str, list[str]]) -> No
 def test_a_fraction_in_a_count_column_names_the_table_row_and_column() -> None:
     text = with_cell(example_text(), "1.属于国家秘密", "0", "1.5")
     with pytest.raises(gd.ParseError) as info:
-        gd.parse(text)
+        gd.parse(text, strict=True)
     error = info.value
     assert error.code == "number.not_whole"
     assert error.message.startswith("table 三: row （三）不予公开 1.属于国家秘密, column 自然人: '1.5'")
 
 
 def test_a_short_row_message_names_the_next_row_once() -> None:
-    text = with_cell(example_text(), "2.其他法律行政法规禁止公开", "0", "")
+    newline = render(gd.parse_file(EXAMPLE), "newline")  # no row ends in the text: the next label stops the row
+    text = newline.replace("2.其他法律行政法规禁止公开\n0\n", "2.其他法律行政法规禁止公开\n", 1)
+    assert text != newline
     with pytest.raises(gd.ParseError) as info:
-        gd.parse(text)
+        gd.parse(text, strict=True)
     message = info.value.message
     assert info.value.code == "row.short"
     assert message.count("3.危及“三安全一稳定”") == 1, message
@@ -249,7 +251,7 @@ def test_parse_errors_carry_stable_codes() -> None:
     }
     for text, code in cases.items():
         with pytest.raises(gd.ParseError) as info:
-            gd.parse(text)
+            gd.parse(text, strict=True)
         assert info.value.code == code, (code, str(info.value))
 
 
@@ -268,7 +270,7 @@ LAYERS = [
     {"errors", "issues", "_labelchars", "schema"},
     {"model", "_structure"},
     {"_grammar", "_normalize", "_lexer", "_header", "_build", "_diagnostics", "editions"},
-    {"_read", "rules", "validate"},
+    {"_read", "_recover", "rules", "validate"},
     {"formats", "formats.text", "formats.grid", "formats.html", "formats.docx", "formats.pdf"},
     {"records", "output", "render", "render_documents", "strategies"},
     {"api"},

@@ -216,6 +216,8 @@ def explain(
 def _found(gmap: GrammarMap, tok: Token) -> str:
     """What was found instead: a row label by its name (the printed text only when it
     differs from the label), anything else as printed."""
+    if tok.type == "ROW_END":
+        return "the end of its table row"
     if tok.type in gmap.rows:
         described = gmap.describe(tok.type)
         info = gmap.rows[tok.type]

@@ -20,7 +20,7 @@ from typing import Any, Iterator, Optional, Pattern, Sequence
 from lark import Token
 from lark.lexer import Lexer
 
-from ._normalize import Cell
+from ._normalize import ROW_END, Cell
 
 __all__ = ["CellStream", "CellLexer", "MAX_JOIN"]
 
@@ -65,6 +65,8 @@ class CellLexer(Lexer):
         # The parse table's own key objects, by name: a token whose type *is* the
         # table's key is found by identity (no Python-level Token.__eq__ calls).
         self._keys: Optional[dict[str, Any]] = None
+        #: row label terminal -> the row's number of cells (set by the edition)
+        self.row_sizes: dict[str, int] = {}
 
     # -- matching ------------------------------------------------------------------
 
@@ -130,6 +132,13 @@ class CellLexer(Lexer):
         i, n = 0, len(cells)
         while i < n:
             text, line, column = cells[i]
+            if text is ROW_END:  # the normaliser's own constant: an identity test
+                if self._mid_row(history, value_key):
+                    tok = Token("ROW_END", "the end of its table row", line=line, column=column)
+                    append(tok)
+                    yield tok
+                i += 1
+                continue
             position = stack[-1]
             try:
                 accepts, pre = states[position]
@@ -162,6 +171,17 @@ class CellLexer(Lexer):
                 yield tok
             i += 1
 
+    def _mid_row(self, history: list[Token], value_key: Any) -> bool:
+        """True if the tokens so far end inside a row: its label and fewer numbers than it has."""
+        seen = 0
+        for tok in reversed(history):
+            if tok.type is value_key or tok.type == self.value_type:
+                seen += 1
+                continue
+            size = self.row_sizes.get(str(tok.type))
+            return size is not None and 0 < seen < size
+        return False
+
     def _join(
         self, cells: Sequence[Cell], i: int, accepts: frozenset[str]
     ) -> tuple[Optional[tuple[tuple[str, str], ...]], int]:
@@ -169,7 +189,7 @@ class CellLexer(Lexer):
         text = cells[i].text
         for k in range(i + 1, min(i + MAX_JOIN, len(cells))):
             nxt = cells[k].text
-            if self.value_re.match(nxt):
+            if nxt == ROW_END or self.value_re.match(nxt):
                 break
             text += nxt
             parts = self.tokenize(text)

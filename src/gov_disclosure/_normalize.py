@@ -26,7 +26,13 @@ from typing import NamedTuple, Pattern
 
 from ._labelchars import TRADITIONAL_LABEL_CHARACTERS
 
-__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER"]
+__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "ROW_END"]
+
+#: The cell that marks the end of a table row where the text shows it (a line
+#: ending ``||``, a line holding several ``|``-separated cells, a lone ``|``):
+#: a row's numbers never run past it.
+ROW_END = "\x1e"
+_DOUBLE = "\x1d"  # a ``||`` line end, until the text shows whether it ends rows
 
 
 class Cell(NamedTuple):
@@ -114,8 +120,30 @@ PAGE_NUMBER = re.compile(
     r"\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
     r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*"
 )
+#: A ruling line drawn with characters (markdown ``|---|:--|``, pandoc's ``---- ----``,
+#: ``+----+``, ``====``): layout, not cells.  One short group (``---``) stays: in a
+#: one-cell-per-line text it is a printed missing value.
+RULE_LINE = re.compile(r"[\s|+:]*[-=─━]{3,}(?:[\s|+:]+[-=─━]{3,})*[\s|+:]*")
+_HEADING = re.compile(r"\s{0,3}#{1,6}\s+")
 _SEGMENT = re.compile(r"[^|\t]+")
 _PIECE = re.compile(r"\S+")
+
+
+def _is_rule(stripped: str) -> bool:
+    """A ruling line: more than one group of dashes, a group of five or more, or pipes/pluses."""
+    if len(stripped) < 3 or not RULE_LINE.fullmatch(stripped):
+        return False
+    groups = re.findall(r"[-=─━]{3,}", stripped)
+    return len(groups) > 1 or len(groups[0]) >= 5 or any(c in stripped for c in "|+:")
+
+
+def _unmark(line: str) -> str:
+    """Markdown emphasis and heading marks, and pandoc's ``[TABLE]`` placeholder, as
+    spaces (so columns stay true): ``### 第二十条第(一)项`` → ``    第二十条第(一)项``."""
+    m = _HEADING.match(line)
+    if m:
+        line = " " * m.end() + line[m.end() :]
+    return line.replace("**", "  ").replace("[TABLE]", "       ")
 
 
 def cells(text: str, value: Pattern[str]) -> list[Cell]:
@@ -131,6 +159,12 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
     new = tuple.__new__
     lines = text.split("\n")
     tab_layout = text.count("\n\t") >= 8
+    # ``||`` ends a row where it ends only some lines; a text whose every cell ends
+    # in ``||`` (a colspan on every cell) says nothing about rows: those marks are
+    # set aside (DOUBLE) and dropped at the end unless most ``|`` lines lack them
+    doubles = singles = 0
+    # emphasis and placeholders are rare: look for them per line only if the text has any
+    has_markup = "*" in text or "[" in text
     is_value = value.match  # the VALUE pattern is anchored at the end (\Z)
     page_number = PAGE_NUMBER.fullmatch
     previous_tab = False
@@ -141,11 +175,32 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             previous_tab = False
             tail = -1
             continue
+        lead = stripped[0]
+        if lead in "-=|+:─━" and _is_rule(stripped):
+            previous_tab = False
+            tail = -1
+            continue
+        if lead == "#" or (has_markup and ("**" in stripped or "[TABLE]" in stripped)):
+            line = _unmark(line)
+            stripped = line.strip()
+            if not stripped:
+                tail = -1
+                continue
         starts_tab = line[0] == "\t"
         continuation = tab_layout and previous_tab and not starts_tab
         previous_tab = starts_tab or continuation
+        if stripped[-1] == "|":
+            if stripped.endswith("||"):
+                doubles += 1
+            else:
+                singles += 1
         core = stripped.strip("| \t")
         if not core:
+            if out and out[-1][0] is not ROW_END and out[-1][0] is not _DOUBLE:
+                if stripped == "|":
+                    append(new(Cell, (ROW_END, number, line.find("|") + 1)))
+                elif stripped == "||":
+                    append(new(Cell, (_DOUBLE, number, line.find("|") + 1)))
             if not continuation:
                 tail = -1
             continue
@@ -153,6 +208,8 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             # the common case: the line holds one cell (perhaps with pipes around it)
             append(new(Cell, (core, number, line.find(core) + 1)))
             tail = len(out) - 1
+            if stripped[-1] == "|" and stripped.endswith("||"):
+                append(new(Cell, (_DOUBLE, number, line.rfind("||") + 1)))
             continue
         first = len(out)
         joined_tail = False
@@ -190,6 +247,18 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             continuation = False
         if len(out) > first:
             tail = len(out) - 1
+            if "|" in core:
+                # a grid row on one line (markdown, an adapter's `` | `` row): it ends here
+                append(new(Cell, (ROW_END, number, len(line.rstrip()) + 1)))
+            elif stripped.endswith("||"):
+                append(new(Cell, (_DOUBLE, number, len(line.rstrip()) + 1)))
         elif not joined_tail:
             tail = -1
+    if doubles:
+        if doubles * 2 < singles:  # ``||`` ends only some lines: it ends rows
+            for k, c in enumerate(out):
+                if c[0] is _DOUBLE:
+                    out[k] = new(Cell, (ROW_END, c[1], c[2]))
+        else:
+            out = [c for c in out if c[0] is not _DOUBLE]
     return out

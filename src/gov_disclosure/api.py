@@ -47,7 +47,7 @@ def _data(data: Any) -> Union[str, bytes]:
     )
 
 
-def parse(data: Input, edition: str = "auto", *, format: str = "auto") -> Report:
+def parse(data: Input, edition: str = "auto", *, format: str = "auto", strict: bool = False) -> Report:
     """Read one annual report and return its :class:`~gov_disclosure.model.Report`.
 
     ``data`` is the report as text (any layout: pipes, tabs, one cell per line,
@@ -57,25 +57,32 @@ def parse(data: Input, edition: str = "auto", *, format: str = "auto") -> Report
     (detect from the tables) or a registered edition name (``"2021"``, ``"2019"``).
     ``format`` is ``"auto"`` or one of ``"text"``, ``"html"``, ``"docx"``, ``"pdf"``.
 
+    A text that does not follow the template throughout gives a *partial* report:
+    every row that can be read for certain is read, every other cell is ``None``
+    with an issue in ``report.issues`` (``parse.row_missing``,
+    ``parse.row_unreadable``, ``parse.table_missing`` …) and ``report.complete`` is
+    False.  With ``strict=True`` the first unreadable part raises instead.
+
     Raises :class:`~gov_disclosure.errors.ParseError` (with a stable ``code``, the
     line, the column, the offending line and what was expected) when the text is
-    not such a report or a table cannot be read completely.  A value printed with a
-    unit that contradicts its column is converted where that is exact (``元`` in
-    the 万元 fee column) or left unread, and reported in ``report.issues``.
+    not such a report at all (or, with ``strict=True``, when a table cannot be read
+    completely).  A value printed with a unit that contradicts its column is
+    converted where that is exact (``元`` in the 万元 fee column) or left unread,
+    and reported in ``report.issues``.
     """
     if isinstance(data, os.PathLike):
-        return parse_file(data, edition, format=format)
-    return read_text(to_text(_data(data), format), edition)
+        return parse_file(data, edition, format=format, strict=strict)
+    return read_text(to_text(_data(data), format), edition, strict=strict)
 
 
-def parse_text(text: str, edition: str = "auto") -> Report:
+def parse_text(text: str, edition: str = "auto", *, strict: bool = False) -> Report:
     """Like :func:`parse` for text that is already decoded (no format detection)."""
     if not isinstance(text, str):
         raise InputTypeError(f"parse_text() takes str, not {type(text).__name__}; use parse() for bytes")
-    return read_text(text, edition)
+    return read_text(text, edition, strict=strict)
 
 
-def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto") -> Report:
+def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto", strict: bool = False) -> Report:
     """Read a report file (text in UTF-8, UTF-8 with BOM or GB18030/GBK; HTML; DOCX; PDF).
 
     Errors name the file: ``str(error)`` starts with the path.
@@ -85,14 +92,16 @@ def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto") -
     if format == "auto":
         format = format_from_name(p.name, data)
     try:
-        return read_text(to_text(data, format), edition)
+        return read_text(to_text(data, format), edition, strict=strict)
     except ParseError as exc:
         raise exc.with_source(str(p)) from None
 
 
-def check(data: Input, edition: str = "auto", *, format: str = "auto") -> tuple[Report, "list[Issue]"]:
+def check(
+    data: Input, edition: str = "auto", *, format: str = "auto", strict: bool = False
+) -> tuple[Report, "list[Issue]"]:
     """Parse and validate in one call: ``(report, issues)``."""
     from .validate import validate
 
-    report = parse(data, edition, format=format)
+    report = parse(data, edition, format=format, strict=strict)
     return report, validate(report)

@@ -246,8 +246,11 @@ def missing(report: Any) -> Iterator[Issue]:
     unread = {i.path for i in report.issues}
     printed_map = report.printed
     for ref in shape.cells:
-        if ref.kind == _schema.TEXT or ref.address in unread or ref.getter(report) is not None:
+        if ref.kind == _schema.TEXT or ref.getter(report) is not None:
             continue
+        row = ref.address.rpartition(".")[0]
+        if unread and (ref.address in unread or row in unread or ref.table in unread):
+            continue  # a reading issue says why the cell is empty
         printed = printed_map.get(ref.address)
         shown = f"printed {printed!r}" if printed else "empty"
         numeral = shape.table(ref.table).numeral

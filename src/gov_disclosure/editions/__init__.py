@@ -231,6 +231,12 @@ def _build(edition: Edition) -> CompiledEdition:
         raise EditionError(f"edition {edition.name!r}: its grammar {str(edition.grammar)!r} does not compile: {exc}") from None
     compiled = CompiledEdition(edition, lark, lark.parser.lexer, builder)  # type: ignore[arg-type]
     check_edition(compiled)
+    sizes = {row.name: len(row.cells) for row in builder.schema.rows.values()}
+    for rule in lark.rules:
+        name = base_name(str(rule.origin.name))
+        first = rule.expansion[0] if rule.expansion else None
+        if name in sizes and first is not None and first.is_term and base_name(first.name) != "VALUE":
+            compiled.lexer.row_sizes[str(first.name)] = sizes[name]
     return compiled
 
 

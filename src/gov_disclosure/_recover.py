@@ -1,0 +1,405 @@
+"""Tolerant reading: when the strict parse fails, read every row that is certain.
+
+The strict reader (the LALR parser over the grammar) accepts a report only when
+the whole text follows the template.  Real text often does not: a row left out, a
+header misprinted, a table cut or missing, a tool that reordered or wrapped cells.
+This reader takes the same grammar's view of a table (the label terminal of every
+row, and how many numbers the row holds, from the edition's schema) and reads the
+text row by row:
+
+1. every cell is classified by the grammar's terminals: a number (``VALUE``), a row
+   label (possibly assembled from pieces: a label broken over several cells, or
+   split around its numbers), a caption or header, or other text;
+2. each row label is followed by a run of numbers (the cells up to the next
+   non-number); the label occurrences kept are the longest sequence in template
+   order, so a stray label (a header cell ``总计``, a label quoted in the
+   narrative) cannot take numbers;
+3. a row is given its numbers only when its run has exactly the row's cell count
+   *and* the run is bounded: the cell before the label is not a number left over
+   from elsewhere, and the next row's run is not short (its numbers cannot have
+   been taken).  Where a row's neighbourhood is irregular, a table-三 or table-四
+   row must also satisfy its own sum (the six columns add up to 总计), the only
+   arithmetic that pins numbers to a row; otherwise the row is not read;
+4. table 四 is the run of numbers after its header: exactly fifteen, or nothing.
+
+Every row that is not read this way has ``None`` cells and an issue saying why
+(``parse.row_missing``, ``parse.row_unreadable``, ``parse.table_missing``,
+``parse.conflicting_copy``).  Nothing is ever shifted from a neighbour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+from lark import Token
+
+from . import schema as _schema
+from ._build import Built
+from ._lexer import MAX_JOIN, base_name
+from ._normalize import ROW_END, Cell
+from .errors import ParseError
+from .issues import Issue
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._diagnostics import GrammarMap
+    from .editions import CompiledEdition
+
+__all__ = ["recover"]
+
+#: Row labels shorter than this many characters must be a whole cell (``其他``,
+#: ``总计`` are also column headers; they are never assembled from pieces).
+_SHORT = 4
+
+#: A cell that is a number or a piece of one (``14,7`` / ``58`` of a number cut
+#: over two lines): it belongs to a run of numbers, and a row whose run holds a
+#: piece is not read.
+_NUMBERISH = re.compile(r"[-+]?\d[\d,.]*")
+
+
+class _Occurrence:
+    """A row label found in the text and the run of numbers that follows it."""
+
+    __slots__ = ("row", "order", "start", "end", "values", "line", "column", "label")
+
+    def __init__(self, row: _schema.Row, order: int, start: int, end: int, values: list[Cell], first: Cell) -> None:
+        self.row = row
+        self.order = order  # the row's place in the template
+        self.start = start  # index of the label's first cell
+        self.end = end  # index just after the run of numbers (and a label's trailing piece)
+        self.values = values
+        self.line = first.line
+        self.column = first.column
+        self.label = first.text
+
+    @property
+    def exact(self) -> bool:
+        return len(self.values) == len(self.row.cells)
+
+    @property
+    def aligned(self) -> bool:
+        """Every line of the run holds as many numbers as the others: one line, or one
+        number per line, or equal groups.  A run whose lines differ (``0 637`` over
+        ``0 0 431 0 1068``) comes from a wrapped layout whose columns are uncertain."""
+        return len(set(Counter(c.line for c in self.values).values())) <= 1
+
+
+class _Reader:
+    def __init__(self, cells: Sequence[Cell], compiled: "CompiledEdition", gmap: "GrammarMap") -> None:
+        self.cells = cells
+        self.compiled = compiled
+        self.shape = compiled.builder.schema
+        value = compiled.value_re.match
+        numberish = _NUMBERISH.fullmatch
+        self.is_value = lambda text: bool(value(text) or numberish(text))
+        self.tokenize = compiled.lexer.tokenize
+        rows = {r.name: r for r in self.shape.rows.values()}
+        self.order = {r.address: i for i, r in enumerate(self.shape.rows.values())}
+        # row label terminal -> row
+        self.labels: dict[str, _schema.Row] = {}
+        for terminal, info in gmap.rows.items():
+            if info.size and info.rule in rows:
+                self.labels[terminal] = rows[info.rule]
+        self.review = {t for t in compiled.lark.terminals if base_name(str(t.name)) == "REVIEW_H"}
+        self.review_names = {str(t.name) for t in self.review}
+
+    # -- classification ---------------------------------------------------------------
+
+    def _row_of(self, text: str) -> Optional[_schema.Row]:
+        """The row whose label ``text`` ends with, when all of ``text`` is known terminals."""
+        parts = self.tokenize(text)
+        if not parts:
+            return None
+        row = self.labels.get(parts[-1][0])
+        if row is None:
+            return None
+        if len(parts) == 1 and len(parts[-1][1]) < _SHORT and parts[-1][1] != text:
+            return None
+        return row
+
+    def occurrences(self) -> list[_Occurrence]:
+        cells = self.cells
+        n = len(cells)
+        found: list[_Occurrence] = []
+        i = 0
+        while i < n:
+            text = cells[i].text
+            if text == ROW_END or self.is_value(text):
+                i += 1
+                continue
+            row = self._row_of(text)
+            label_end = i + 1
+            if row is None:
+                row, label_end = self._joined(i)
+            if row is None:
+                split = self._split_around(i)
+                if split is not None:
+                    found.append(split)
+                    i = split.end
+                    continue
+                i += 1
+                continue
+            k = label_end
+            values: list[Cell] = []
+            while k < n and self.is_value(cells[k].text):
+                values.append(cells[k])
+                k += 1
+            found.append(_Occurrence(row, self.order[row.address], i, k, values, cells[i]))
+            i = k if k > label_end else label_end
+        return found
+
+    def _joined(self, i: int) -> tuple[Optional[_schema.Row], int]:
+        """A label broken over cells ``i`` … (no number between the pieces)."""
+        text = self.cells[i].text
+        for k in range(i + 1, min(i + MAX_JOIN, len(self.cells))):
+            nxt = self.cells[k].text
+            if nxt == ROW_END or self.is_value(nxt):
+                break
+            text += nxt
+            row = self._row_of(text)
+            if row is not None and len(text) >= _SHORT:
+                return row, k + 1
+        return None, i + 1
+
+    def _split_around(self, i: int) -> Optional[_Occurrence]:
+        """A label whose first piece is cell ``i``, then its numbers, then the rest:
+        ``2.申请人逾期未按收费通知要求缴`` / ``0 0 0 0 0 0 0`` / ``纳费用、…``."""
+        cells = self.cells
+        k = i + 1
+        values: list[Cell] = []
+        while k < len(cells) and self.is_value(cells[k].text):
+            values.append(cells[k])
+            k += 1
+        if not values or k >= len(cells):
+            return None
+        text = cells[i].text
+        for j in range(k, min(k + MAX_JOIN, len(cells))):
+            if cells[j].text == ROW_END or self.is_value(cells[j].text):
+                break
+            text += cells[j].text
+            row = self._row_of(text)
+            if row is not None and len(text) >= _SHORT:
+                if self._row_of(cells[j].text) is not None:
+                    return None  # the next piece is a label of its own
+                return _Occurrence(row, self.order[row.address], i, j + 1, values, cells[i])
+        return None
+
+    # -- choosing -------------------------------------------------------------------------
+
+    @staticmethod
+    def in_order(found: list[_Occurrence]) -> list[_Occurrence]:
+        """The longest subsequence of label occurrences in strictly increasing template order."""
+        if not found:
+            return []
+        best = [1] * len(found)
+        back = [-1] * len(found)
+        for j in range(len(found)):
+            for i in range(j):
+                if found[i].order < found[j].order and best[i] + 1 > best[j]:
+                    best[j], back[j] = best[i] + 1, i
+        j = max(range(len(found)), key=lambda x: (best[x], -x))
+        chain = []
+        while j != -1:
+            chain.append(found[j])
+            j = back[j]
+        return chain[::-1]
+
+
+def _sums(row: _schema.Row, values: list[Any]) -> Optional[bool]:
+    """Whether a row's own sum holds (None when the row has none or a value is missing)."""
+    names = [c.name for c in row.cells]
+    if "total" not in names or row.table == "active_disclosure" or any(v is None for v in values):
+        return None
+    by_name = dict(zip(names, values))
+    total = by_name.pop("total")
+    return bool(sum(by_name.values()) == total)
+
+
+def _token(cell: Cell, kind: str) -> Token:
+    return Token(kind, cell.text, line=cell.line, column=cell.column)
+
+
+def recover(
+    cells: Sequence[Cell], compiled: "CompiledEdition", gmap: "GrammarMap", cause: ParseError
+) -> tuple[dict[str, Built], list[Issue]]:
+    """The tables of ``cells`` as far as they can be read for certain, and the issues.
+
+    Raises ``cause`` again when not a single row can be read.
+    """
+    reader = _Reader(cells, compiled, gmap)
+    shape = reader.shape
+    builder = compiled.builder
+    value_type = compiled.lexer.value_type
+    issues: list[Issue] = []
+    read: dict[str, Built] = {}
+    appeals_issue, span = _appeals(reader, builder, value_type, read)
+    if appeals_issue is not None:
+        issues.append(appeals_issue)
+    # table 四's header holds cells such as 总计 and its numbers follow them: no row of
+    # another table is looked for there
+    found = [o for o in reader.occurrences() if not (span[0] <= o.start < span[1])]
+    # a label with no number after it is no evidence of where a row is (a header
+    # cell 总计, a caption); it only helps to say why a row was not read
+    bare: dict[str, _Occurrence] = {}
+    for occ in found:
+        if not occ.values:
+            bare.setdefault(occ.row.address, occ)
+    found = [o for o in found if o.values]
+    chosen = reader.in_order(found)
+    consumed_ends = {o.end for o in chosen if o.exact}
+
+    by_row: dict[str, list[_Occurrence]] = {}
+    for occ in found:
+        by_row.setdefault(occ.row.address, []).append(occ)
+
+    numeral = {t.key: t.numeral for t in shape.tables}
+    for pos, occ in enumerate(chosen):
+        row = occ.row
+        where = f"table {numeral[row.table]}: row {row.label}"
+        printed = " ".join(c.text for c in occ.values)
+        if not occ.exact:
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: {len(occ.values)} numbers follow the label, the template has {len(row.cells)}: "
+                "the row is not read (its numbers cannot be assigned to cells for certain)",
+                occ, printed))
+            continue
+        copies = {tuple(c.text for c in o.values) for o in by_row[row.address] if o.exact}
+        if len(copies) > 1:
+            issues.append(_issue(
+                "parse.conflicting_copy", row.address,
+                f"{where}: the text prints this row {len(by_row[row.address])} times with different numbers "
+                f"({'; '.join(' '.join(c) for c in sorted(copies))}): the row is not read",
+                occ, printed))
+            continue
+        if not occ.aligned:
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their "
+                "columns are not certain: the row is not read",
+                occ, printed))
+            continue
+        before = occ.start - 1
+        left_clean = before < 0 or not reader.is_value(cells[before].text) or occ.start in consumed_ends
+        nxt = chosen[pos + 1] if pos + 1 < len(chosen) else None
+        right_clean = (
+            (occ.end >= len(cells) or not reader.is_value(cells[occ.end].text))
+            and (nxt is None or nxt.start != occ.end or len(nxt.values) >= len(nxt.row.cells))
+        )
+        try:
+            built = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
+        except ParseError as exc:
+            issues.append(_issue("parse.row_unreadable", row.address, f"{where}: {exc.message}", occ, printed))
+            continue
+        values = [getattr(built.obj, c.name) for c in row.cells]
+        if not (left_clean and right_clean):
+            if _sums(row, values) is not True:
+                issues.append(_issue(
+                    "parse.row_unreadable", row.address,
+                    f"{where}: the cells around the row are out of place and its numbers "
+                    f"({printed}) do not confirm their columns by adding up: the row is not read",
+                    occ, printed))
+                continue
+        read[row.address] = built
+
+    if not read:
+        raise cause
+
+    tables: dict[str, Built] = {}
+    for table in shape.tables:
+        rows_read = [r for r in table.rows if r.address in read]
+        noted = {i.path for i in issues}
+        printed_rows = {r.address for r in table.rows if r.address in bare}
+        if not rows_read and not printed_rows and not (noted & {table.key, *(r.address for r in table.rows)}):
+            issues.append(Issue(
+                "parse.table_missing", "error",
+                f"table {table.numeral} was not found or could not be read: its cells are empty", table.key))
+        elif table.key not in noted:
+            for r in table.rows:
+                if r.address in read or r.address in noted:
+                    continue
+                label = bare.get(r.address)
+                if label is not None:
+                    issues.append(Issue(
+                        "parse.row_unreadable", "error",
+                        f"table {table.numeral}: the row {r.label} is printed, but no number follows its label "
+                        "where the template puts them: its cells are empty", r.address,
+                        line=label.line, column=label.column))
+                else:
+                    issues.append(Issue(
+                        "parse.row_missing", "error",
+                        f"table {table.numeral}: the row {r.label} was not found: its cells are empty", r.address))
+        tables[table.key] = _assemble(builder, table.key, table.cls, (), read)
+    issues.append(Issue(
+        "parse.recovered", "info",
+        f"the text does not follow the template throughout ({cause.message}); "
+        "it was read row by row, and only rows that are certain were read",
+        "", line=cause.line, column=cause.column, printed=cause.snippet))
+    issues.sort(key=Issue.sort_key)
+    return tables, issues
+
+
+def _issue(code: str, path: str, message: str, occ: _Occurrence, printed: str) -> Issue:
+    return Issue(code, "error", message, path, line=occ.line, column=occ.column, printed=printed or None)
+
+
+def _appeals(
+    reader: _Reader, builder: Any, value_type: str, read: dict[str, Built]
+) -> tuple[Optional[Issue], tuple[int, int]]:
+    """Table 四: the run of numbers after its header, exactly fifteen (three groups of five).
+
+    Returns the issue (if the run is not read) and the span of cells of the header
+    and run (``(0, 0)`` if no header was found)."""
+    shape = reader.shape
+    try:
+        table = shape.table("appeals")
+    except KeyError:  # pragma: no cover - an edition without table 四
+        return None, (0, 0)
+    cells = reader.cells
+    sizes = [len(r.cells) for r in table.rows]
+    for i, cell in enumerate(cells):
+        parts = reader.tokenize(cell.text)
+        if not parts or parts[0][0] not in reader.review_names:
+            continue
+        k = i + 1
+        while k < len(cells) and not reader.is_value(cells[k].text) and k - i < 40:
+            k += 1
+        run: list[Cell] = []
+        while k < len(cells) and reader.is_value(cells[k].text):
+            run.append(cells[k])
+            k += 1
+        if not run:
+            continue
+        span = (i, k)
+        if len(run) != sum(sizes) or len(set(Counter(c.line for c in run).values())) > 1:
+            return Issue(
+                "parse.row_unreadable", "error",
+                f"table 四: {len(run)} numbers follow the header (the template has {sum(sizes)}), "
+                "or they are spread over lines of different lengths: the table is not read", "appeals", line=run[0].line, column=run[0].column,
+                printed=" ".join(c.text for c in run)), span
+        at = 0
+        for row, size in zip(table.rows, sizes):
+            try:
+                built = builder._handlers[row.name]([_token(c, value_type) for c in run[at : at + size]])  # noqa: SLF001
+            except ParseError as exc:
+                return Issue("parse.row_unreadable", "error", f"table 四: {exc.message}", row.address,
+                             line=exc.line, column=exc.column), span
+            read[row.address] = built
+            at += size
+        return None, span
+    return None, (0, 0)
+
+
+def _assemble(builder: Any, name: str, cls: type, chain: tuple[str, ...], read: dict[str, Built]) -> Built:
+    """The Built object of a table or group, with empty rows for what was not read."""
+    children = []
+    for sub_name, sub, _label in _schema.children(cls):
+        address = ".".join((name, *chain, sub_name))
+        if _schema.is_row_class(sub):
+            built = read.get(address)
+            children.append(built if built is not None else Built(sub_name, sub(), tokens=()))
+        else:
+            children.append(_assemble(builder, name, sub, (*chain, sub_name), read))
+    rule = chain[-1] if chain else name
+    return builder._handlers[rule](children)  # type: ignore[no-any-return]  # noqa: SLF001
