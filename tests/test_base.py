@@ -74,6 +74,12 @@ def test_money_in_a_count_column_is_not_read_and_reported() -> None:
     assert [i.code for i in issues if i.path == issue.path] == ["value.unit"]
 
 
+def test_reading_issues_can_be_disabled_like_rules() -> None:
+    report = gd.parse(with_cell(example_text(), "行政事业性收费", "1.2", "36644476元"))
+    assert [i.code for i in gd.validate(report)] == ["value.unit"]
+    assert gd.validate(report, disable=["value.unit"]) == []
+
+
 def test_count_units_agree_with_count_columns() -> None:
     report = gd.parse(with_cell(example_text(), "行政许可", "0", "7件"))
     assert report.active_disclosure.licensing.decisions == 7

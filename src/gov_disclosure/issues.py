@@ -11,7 +11,23 @@ from typing import Any, Literal, Optional
 
 from attrs import field, frozen
 
-__all__ = ["Issue", "Severity", "SEVERITIES"]
+__all__ = ["Issue", "Severity", "SEVERITIES", "READING_CODES"]
+
+#: Codes of the issues reading itself reports (``report.issues``), as opposed to
+#: validation rules.  ``validate(disable=[...])`` accepts them too.
+READING_CODES: frozenset[str] = frozenset(
+    {
+        "value.unit",
+        "value.inferred",
+        "value.low_confidence",
+        "parse.recovered",
+        "parse.row_missing",
+        "parse.row_unreadable",
+        "parse.table_missing",
+        "parse.conflicting_copy",
+        "text.may_be_truncated",
+    }
+)
 
 #: How bad an issue is: ``error`` (a number is wrong or could not be read),
 #: ``warning`` (a number is missing or was converted) or ``info``.
