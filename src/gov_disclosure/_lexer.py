@@ -20,6 +20,7 @@ from typing import Any, Iterator, Optional, Pattern, Sequence
 from lark import Token
 from lark.lexer import Lexer
 
+from ._grammar import BLANK
 from ._normalize import ROW_END, Cell
 
 __all__ = ["CellStream", "CellLexer", "MAX_JOIN"]
@@ -144,6 +145,10 @@ class CellLexer(Lexer):
                 accepts, pre = states[position]
             except KeyError:
                 accepts, pre = self._state(parser_state)
+            if text == BLANK and value_type not in accepts and history and history[-1].type is value_key:
+                # a blank grid cell after a complete row: the rest of a merged cell
+                i += 1
+                continue
             if text_type in accepts and (pre is None or not pre.match(text)):
                 parts: Optional[tuple[tuple[str, str], ...]] = ((text_type, text),)
                 if history and history[-1].type is value_key and self.value_re.match(text):

@@ -37,6 +37,7 @@ from lark import Token
 
 from . import schema as _schema
 from ._build import Built
+from ._grammar import BLANK
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import ROW_END, Cell
 from .errors import ParseError
@@ -145,6 +146,9 @@ class _Reader:
             while k < n and self.is_value(cells[k].text):
                 values.append(cells[k])
                 k += 1
+            size = len(row.cells)
+            if len(values) > size and all(c.text == BLANK for c in values[size:]):
+                values = values[:size]  # blank grid cells after the row: the rest of a merged cell
             found.append(_Occurrence(row, self.order[row.address], i, k, values, cells[i]))
             i = k if k > label_end else label_end
         return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Union
 
 from ..errors import InputFormatError
+from .markup import markup_to_text
 from .text import decode
 
 __all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
@@ -19,17 +20,28 @@ FORMATS = ("text", "html", "docx", "pdf")
 
 
 def sniff(data: Union[str, bytes]) -> str:
-    """Guess the format of ``data`` from its first bytes."""
+    """Guess the format of ``data`` from its content.
+
+    HTML is a text that *starts* with markup (``<!doctype``, ``<html>``, ``<div>`` …,
+    however deeply nested) or declares itself (``<html``, ``<body``, ``<!doctype
+    html`` near the top).  A text with a ``<table>`` further down (pandoc's markdown
+    keeps merged tables as HTML) is text: its tables are read where they are
+    (:mod:`gov_disclosure.formats.markup`), so :func:`parse` on the text and
+    :func:`parse_file` on the file agree.
+    """
     if isinstance(data, bytes):
-        head = data[:2048]
-        if head.startswith(b"%PDF"):
+        if data.startswith(b"%PDF"):
             return "pdf"
-        if head.startswith(b"PK\x03\x04"):
+        if data.startswith(b"PK\x03\x04"):
             return "docx"
-        low = head.lower()
+        head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     else:
-        low = data[:2048].lower().encode("utf-8", "ignore")
-    if b"<table" in low or b"<html" in low or b"<!doctype html" in low or b"<body" in low or b"<tr" in low:
+        head = data[:2048].lstrip("\ufeff \t\r\n").lower().encode("utf-8", "ignore")
+    if head.startswith(b"<") and not head.startswith((b"<table", b"<tr")):
+        return "html"
+    if b"<html" in head or b"<!doctype html" in head or b"<body" in head:
+        return "html"
+    if head.startswith((b"<table", b"<tr")) and b"\n|" not in head:
         return "html"
     return "text"
 
@@ -52,7 +64,7 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
     if format not in FORMATS:
         raise InputFormatError(f"unknown format {format!r}; use one of {', '.join(FORMATS)} or 'auto'")
     if format == "text":
-        return decode(data) if isinstance(data, bytes) else data
+        return markup_to_text(decode(data) if isinstance(data, bytes) else data)
     if format == "html":
         from .html import html_to_text
 

@@ -40,7 +40,7 @@ from ..errors import InputFormatError
 from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, table_lines
 from .text import decode
 
-__all__ = ["html_to_text", "decode_html"]
+__all__ = ["html_to_text", "html_table_lines", "decode_html"]
 
 
 # --- encodings ---------------------------------------------------------------
@@ -297,16 +297,8 @@ class _Walker:
                 self._cell_text(child, parts)
 
 
-def html_to_text(html: Union[str, bytes]) -> str:
-    """Report text from an HTML page or fragment (``str``, or ``bytes`` in any
-    encoding :func:`decode_html` reads).
-
-    Raises :class:`~gov_disclosure.errors.InputFormatError` when the page holds
-    no table and its text has none of the template's table captions (the report's
-    tables are then images, an attachment, or on another page).
-    """
-    if isinstance(html, bytes):
-        html = decode_html(html)
+def _lines(html: str) -> tuple[list[str], list[list[list[tuple[int, str]]]]]:
+    """The page as report lines, and its tables as grid rows."""
     walker = _Walker()
     try:
         walker.walk(_parse(html))
@@ -327,6 +319,25 @@ def html_to_text(html: Union[str, bytes]) -> str:
         tables.append(block)
         lines.extend(table_lines(rows))
         previous = block
+    return lines, tables
+
+
+def html_table_lines(fragment: str) -> list[str]:
+    """Report lines for an HTML fragment (a ``<table>`` inside markdown text)."""
+    return _lines(fragment)[0]
+
+
+def html_to_text(html: Union[str, bytes]) -> str:
+    """Report text from an HTML page or fragment (``str``, or ``bytes`` in any
+    encoding :func:`decode_html` reads).
+
+    Raises :class:`~gov_disclosure.errors.InputFormatError` when the page holds
+    no table and its text has none of the template's table captions (the report's
+    tables are then images, an attachment, or on another page).
+    """
+    if isinstance(html, bytes):
+        html = decode_html(html)
+    lines, tables = _lines(html)
     text = "\n".join(lines) + "\n"
     if not tables and not has_report_tables(text):
         raise InputFormatError(

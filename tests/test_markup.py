@@ -1,0 +1,84 @@
+"""Text whose tables are markup: markdown pipe tables and raw HTML tables inside text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gov_disclosure as gd
+from gov_disclosure.formats import sniff
+from gov_disclosure.formats.markup import markup_to_text
+from gov_disclosure.render import render
+from gov_disclosure.render_documents import render_html
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt"
+
+
+def _markdown(report: gd.Report) -> str:
+    """The report with every table as a markdown pipe table, headings as ``###``."""
+    from gov_disclosure.render import table_rows
+
+    lines = [f"# {report.agency}{report.year}年政府信息公开工作年度报告", "", "## 二、主动公开政府信息情况"]
+    for key, rows in table_rows(report).items():
+        width = max(len(r) for r in rows)
+        lines.append("")
+        for i, row in enumerate(rows):
+            cells = [c if c != "—" else "" for c in row] + [""] * (width - len(row))
+            lines.append("| " + " | ".join(cells) + " |")
+            if i == 0:
+                lines.append("|" + "---|" * width)
+        lines.append("")
+        if key == "active_disclosure":
+            lines.append("### 三、收到和处理政府信息公开申请情况")
+        elif key == "applications":
+            lines.append("**四、政府信息公开行政复议、行政诉讼情况**")
+    return "\n".join(lines) + "\n"
+
+
+def test_markdown_tables_with_headings_and_a_blank_between_numbers() -> None:
+    report = gd.parse_file(EXAMPLE)
+    data = report.to_dict()
+    data["applications"]["granted"]["research"] = None  # a blank between two printed numbers
+    blanked = gd.Report.from_dict(data)
+    text = _markdown(blanked)
+    parsed = gd.parse(text)
+    assert parsed.applications.granted.research is None
+    assert parsed.applications.granted == blanked.applications.granted
+    # every other cell is exact or unread with an issue, never different
+    for address, value in parsed.cells():
+        if value is not None:
+            assert value == blanked.get(address), address
+
+
+def test_a_blank_before_a_rows_first_number_is_not_placed() -> None:
+    """``| 规章 |  | 36 |  |``: the empty cells may be the rest of merged cells; the row is short."""
+    text = "| 规章 |  | 36 |  |\n|---|---|---|---|\n"
+    assert markup_to_text(text).strip() == "规章 | 36"
+
+
+def test_raw_html_tables_inside_markdown_are_read_and_parse_and_parse_file_agree(tmp_path: Path) -> None:
+    report = gd.parse_file(EXAMPLE)
+    html = render_html(report)
+    tables = html[html.index("<table") : html.rindex("</table>") + len("</table>")]
+    intro = render(report, "newline").split("二、主动公开政府信息情况")[0]
+    text = intro + "二、主动公开政府信息情况\n\n" + ("说明文字。" * 400) + "\n\n" + tables + "\n"
+    assert text.index("<table") > 2048
+    assert sniff(text) == "text" and sniff(text.encode("utf-8")) == "text"
+    path = tmp_path / "report.md"
+    path.write_text(text, encoding="utf-8")
+    assert gd.parse(text) == gd.parse_file(path) == report
+
+
+def test_deeply_nested_html_is_still_html() -> None:
+    page = "<div>" * 500 + "<table><tr><td>申请人情况</td></tr></table>" + "</div>" * 500
+    assert sniff(page) == "html" and sniff(page.encode()) == "html"
+
+
+def test_rule_lines_are_layout_but_a_lone_dash_is_a_missing_value() -> None:
+    report = gd.parse_file(EXAMPLE)
+    text = render(report, "newline")
+    ruled = text.replace("第二十条第（五）项", "--------------------\n第二十条第（五）项\n===== =====")
+    assert gd.parse(ruled, strict=True) == report
+    data = report.to_dict()
+    data["active_disclosure"]["licensing"]["decisions"] = None
+    dashed = gd.Report.from_dict(data)
+    assert gd.parse(render(dashed, "newline").replace("\n—\n", "\n---\n"), strict=True) == dashed
