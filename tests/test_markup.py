@@ -82,3 +82,16 @@ def test_rule_lines_are_layout_but_a_lone_dash_is_a_missing_value() -> None:
     data["active_disclosure"]["licensing"]["decisions"] = None
     dashed = gd.Report.from_dict(data)
     assert gd.parse(render(dashed, "newline").replace("\n—\n", "\n---\n"), strict=True) == dashed
+
+
+BOXED = sorted((Path(__file__).parent / "fixtures" / "toolchain" / "libhtml-w3m").glob("*.txt"))
+
+
+def test_box_drawn_tables_are_read_by_their_columns() -> None:
+    """w3m draws tables with │ and ─; cells wrap inside their columns and merged cells
+    span rules.  Every report of the corpus's w3m form is read whole."""
+    assert BOXED
+    expected = Path(__file__).parent / "fixtures" / "toolchain" / "expected"
+    for path in BOXED:
+        report = gd.parse(path.read_text(encoding="utf-8"))
+        assert report == gd.Report.from_json((expected / f"{path.stem}.json").read_text(encoding="utf-8")), path.stem

@@ -18,8 +18,9 @@ not guess).  Text without markup tables is returned unchanged.
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from .grid import BLANK, clean_cell, is_value
+from .grid import BLANK, GridRow, clean_cell, is_value, table_lines
 
 __all__ = ["markup_to_text", "has_markup_tables"]
 
@@ -30,8 +31,8 @@ _ESCAPED_PIPE = "\x00"
 
 
 def has_markup_tables(text: str) -> bool:
-    """True if ``text`` holds a markdown pipe table or a raw HTML table."""
-    if "<table" in text or "<TABLE" in text:
+    """True if ``text`` holds a markdown pipe table, a raw HTML table or a box-drawn table."""
+    if "<table" in text or "<TABLE" in text or "┌" in text:
         return True
     return "---" in text and any(_DELIMITER.fullmatch(line) for line in text.split("\n") if "---" in line)
 
@@ -88,10 +89,101 @@ def _html_tables(text: str) -> str:
     return _HTML_TABLE.sub(replace, text)
 
 
+# --- box-drawn tables (w3m -dump, text-art tables) -------------------------------------
+
+_VERTICAL = "│┃║"
+_HORIZONTAL = "─━═"
+_BOX = set("─━═│┃║┌┐└┘├┤┬┴┼╋╔╗╚╝╠╣╦╩╬┏┓┗┛┣┫┳┻")
+
+
+def _width(ch: str) -> int:
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def _columns(line: str) -> list[tuple[int, str]]:
+    """``(display column, character)`` of every character of a line."""
+    out = []
+    at = 0
+    for ch in line:
+        out.append((at, ch))
+        at += _width(ch)
+    return out
+
+
+def _box(lines: list[str]) -> list[GridRow]:
+    """Grid rows of one box-drawn table (its lines, top rule to bottom rule).
+
+    Cell boundaries are where the vertical bars are, by display column (a CJK
+    character is two columns wide); a row ends at a rule line, and a cell whose
+    column the rule leaves open (a merged cell) goes on into the next row.  A cell
+    is written once, in the row where it starts, with the text of all its lines.
+    """
+    open_cells: dict[int, list[str]] = {}  # start column -> text pieces
+    starts: dict[int, int] = {}  # start column -> row where the cell starts
+    rows: list[dict[int, str]] = []
+    current = 0
+
+    def close(col: int) -> None:
+        text = "".join(open_cells.pop(col)).strip()
+        rows_at = starts.pop(col)
+        while len(rows) <= rows_at:
+            rows.append({})
+        rows[rows_at][col] = text
+
+    for line in lines:
+        chars = _columns(line)
+        if any(ch in _HORIZONTAL for _, ch in chars):
+            # a rule: cells under a horizontal run end here; a merged cell the rule
+            # leaves open goes on, and its text on this line is kept
+            edges = [x for x, ch in chars if ch in _VERTICAL or ch in _BOX and ch not in _HORIZONTAL]
+            for col in list(open_cells):
+                end = min((c for c in edges if c > col), default=col + 1)
+                region = [ch for x, ch in chars if col < x < end]
+                if any(ch in _HORIZONTAL for ch in region):
+                    close(col)
+                else:
+                    open_cells[col].append("".join(region).strip())
+            current += 1
+            continue
+        bars = [x for x, ch in chars if ch in _VERTICAL]
+        for a, b in zip(bars, bars[1:]):
+            piece = "".join(ch for x, ch in chars if a < x < b)
+            if a not in open_cells:
+                open_cells[a] = []
+                starts[a] = current
+            open_cells[a].append(piece.strip())
+    for col in list(open_cells):
+        close(col)
+    positions = sorted({col for row in rows for col in row})
+    index = {col: i for i, col in enumerate(positions)}
+    return [sorted((index[col], text) for col, text in row.items()) for row in rows if row]
+
+
+def _boxes(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        if lines[i].lstrip().startswith(("┌", "┏", "╔")):
+            k = i + 1
+            while k < n and lines[k].strip() and lines[k].strip()[0] in _BOX:
+                k += 1
+            out.extend(table_lines(_box(lines[i:k])))
+            i = k
+            continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def markup_to_text(text: str) -> str:
-    """``text`` with its markdown and HTML tables as report lines (see the module docstring)."""
+    """``text`` with its markdown, HTML and box-drawn tables as report lines (see the
+    module docstring)."""
     if not has_markup_tables(text):
         return text
     if "<table" in text or "<TABLE" in text:
         text = _html_tables(text)
-    return "\n".join(_markdown(text.split("\n")))
+    lines = text.split("\n")
+    if "┌" in text or "┏" in text or "╔" in text:
+        lines = _boxes(lines)
+    return "\n".join(_markdown(lines))
