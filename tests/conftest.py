@@ -94,6 +94,16 @@ def standin_expected(name: str) -> dict:
     return json.loads((STANDINS / f"{name}.expected.json").read_text(encoding="utf-8"))
 
 
+#: A directory of report files (for the command-line tests): the seeds, else the stand-ins.
+#: Both hold four 2021 reports then one 2019 report in sorted order, each stand-in in its seed's place.
+REPORT_DIR = SEEDS if seeds_available() else STANDINS
+
+
+def report_file(seed: str) -> Path:
+    """The file of seed ``seed`` (id), or of the stand-in playing its part when ../shared is absent."""
+    return SEEDS / f"{seed}.txt" if seeds_available() else STANDINS / f"{STANDIN_FOR[seed]}.txt"
+
+
 # --- either ---------------------------------------------------------------------------------
 
 
