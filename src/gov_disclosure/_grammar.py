@@ -9,8 +9,19 @@ The shared patterns (the ``VALUE`` of a number cell, the captions that mark the
 report tables) are taken from the *template* grammar once, without building a
 parser, so no edition (and no broken plug-in) is compiled to get them.
 
-Lark internals used here (lark is pinned ``<2``): ``lark.load_grammar.GrammarBuilder``
-(``load_grammar``, ``build``) and ``Grammar.compile`` to list a grammar's terminals.
+Lark internals the library relies on (lark is pinned ``>=1.2,<2``; CI runs the
+tests at 1.2.1 too), all of them, in one place:
+
+* here: ``lark.load_grammar.GrammarBuilder`` (``load_grammar``, ``build``,
+  ``_definitions``), ``Grammar.compile`` and ``PackageResource``, to list a
+  grammar's terminals without building a parser;
+* ``_lexer.CellLexer``: the custom-lexer protocol (``lark.lexer.Lexer`` with
+  ``__future_interface__ = 2``, ``lexer_conf.terminals``, ``TerminalDef.pattern``,
+  ``.priority``) and the LALR parser state it is handed (``parser_state.position``,
+  ``.state_stack``, ``.parse_conf.states``);
+* ``editions``: ``Lark.parser.lexer`` (the lexer instance of a built parser),
+  ``Lark.rules`` (``origin``, ``expansion``) and ``Lark.terminals``;
+* ``_diagnostics``: ``UnexpectedToken.state`` (``position``, ``parse_conf.states``).
 """
 
 from __future__ import annotations
