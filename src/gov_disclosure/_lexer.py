@@ -133,18 +133,19 @@ class CellLexer(Lexer):
         i, n = 0, len(cells)
         while i < n:
             text, line, column = cells[i]
-            if text is ROW_END:  # the normaliser's own constant: an identity test
-                if self._mid_row(history, value_key):
-                    tok = Token("ROW_END", "the end of its table row", line=line, column=column)
-                    append(tok)
-                    yield tok
-                i += 1
-                continue
             position = stack[-1]
             try:
                 accepts, pre = states[position]
             except KeyError:
                 accepts, pre = self._state(parser_state)
+            if text is ROW_END:  # the normaliser's own constant: an identity test
+                # a row end where the parser still wants numbers, inside a row: an error
+                if value_type in accepts and self._mid_row(history, value_key):
+                    tok = Token("ROW_END", "the end of its table row", line=line, column=column)
+                    append(tok)
+                    yield tok
+                i += 1
+                continue
             if text == BLANK and value_type not in accepts and history and history[-1].type is value_key:
                 # a blank grid cell after a complete row: the rest of a merged cell
                 i += 1
