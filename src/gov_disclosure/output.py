@@ -39,7 +39,10 @@ turns a report into a picklable *payload* and ``write_payload(payload)`` writes 
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import stat
 from abc import ABC, abstractmethod
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +67,9 @@ __all__ = [
     "format_for_path",
     "write_reports",
     "text_value",
+    "display_source",
+    "OutputError",
+    "PartialOutput",
 ]
 
 #: The formats :func:`open_writer` knows.
@@ -87,6 +93,36 @@ def format_for_path(path: Union[str, Path, None]) -> Optional[str]:
     if path is None:
         return None
     return _SUFFIXES.get(Path(str(path)).suffix.lower())
+
+
+def display_source(source: Optional[str]) -> Optional[str]:
+    """``source`` as text that can be written in UTF-8.
+
+    A file name that is not UTF-8 (GBK bytes, common on Chinese systems) reaches
+    Python with its undecodable bytes as lone surrogates (``surrogateescape``),
+    which no UTF-8 output accepts; such bytes are written as ``\\xNN`` escapes
+    (``报告\\xb1\\xa8.txt``).  Valid names are returned unchanged.
+    """
+    if source is None or source.isascii():
+        return source
+    try:
+        source.encode("utf-8")
+        return source
+    except UnicodeEncodeError:
+        pass
+    try:
+        return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a lone surrogate that did not come from a byte
+        return source.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class OutputError(Exception):
+    """The output could not be written (disk full, ``/dev/full``, an I/O error): ``str()`` is one line."""
+
+    def __init__(self, target: str, error: OSError) -> None:
+        self.target = target
+        self.error = error
+        super().__init__(f"cannot write {target}: {error.strerror or error}")
 
 
 def text_value(value: Any) -> Optional[str]:
@@ -155,7 +191,8 @@ class Writer(ABC):
     format: str = ""
     binary: bool = False
 
-    def __init__(self, out: Union[IO[Any], str, Path]) -> None:
+    def __init__(self, out: Union[IO[Any], str, Path], *, append: bool = False) -> None:
+        self.append = append
         if isinstance(out, (str, Path)):
             if self.binary:
                 self._stream: IO[Any] = open(out, "wb")  # noqa: SIM115 - closed by close()
@@ -165,6 +202,9 @@ class Writer(ABC):
         else:
             self._stream = out
             self._owned = False
+        name = out if isinstance(out, (str, Path)) else getattr(out, "name", None)
+        #: What to call the output in an error message (the file name, or ``stdout``).
+        self.name: str = "stdout" if name in (None, "<stdout>", 1) else str(name)
         self.reports = 0
         self.failures = 0
         self._closed = False
@@ -205,8 +245,32 @@ class Writer(ABC):
             except (AttributeError, ValueError):
                 pass
 
+    def abandon(self) -> None:
+        """Stop without finishing the document (an interrupted batch): no closing ``]``, no Parquet footer.
+
+        Errors while closing are ignored (the output is already failing or being given up).
+        """
+        if self._closed:
+            return
+        self._closed = True
+        self._abandon()
+        try:
+            if self._owned:
+                self._stream.close()
+            else:
+                self._stream.flush()
+        except (OSError, ValueError):
+            try:  # a failed flush leaves the bytes buffered: drop them rather than retry at exit
+                if self._owned:
+                    os.close(self._stream.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def _abandon(self) -> None:
+        return None
+
     def _finish(self) -> None:
-        pass
+        return None
 
     def __enter__(self) -> "Writer":
         return self
@@ -220,16 +284,18 @@ class CSVWriter(Writer):
 
     format = "csv"
 
-    def __init__(self, out: Union[TextIO, str, Path]) -> None:
-        super().__init__(out)
+    def __init__(self, out: Union[TextIO, str, Path], *, append: bool = False) -> None:
+        super().__init__(out, append=append)
         self._csv = csv.writer(self._stream, lineterminator="\n")
-        self._csv.writerow(OUTPUT_COLUMNS)
+        if not append:
+            self._csv.writerow(OUTPUT_COLUMNS)
 
     @staticmethod
     def encode(report: "Report", source: Optional[str] = None) -> str:
         # The same bytes csv.writer would produce, built from per-edition
         # prefixes: formatting a report costs one string join.
         layout = cell_layout(report)
+        source = display_source(source)
         head = _csv_line(
             (source or "", report.agency or "", "" if report.year is None else report.year, report.edition)
         )
@@ -248,7 +314,7 @@ class CSVWriter(Writer):
         return "".join(parts)
 
     def write_failure(self, source: str, error: str) -> None:
-        self._csv.writerow((source, "", "", "", "", "", "", "", "", error))
+        self._csv.writerow((display_source(source), "", "", "", "", "", "", "", "", error))
         self.failures += 1
 
 
@@ -263,7 +329,7 @@ class JSONLinesWriter(Writer):
         dumps = json.JSONEncoder(ensure_ascii=False).encode
         layout = cell_layout(report)
         head = (
-            f'{{"source": {dumps(source)}, "agency": {dumps(report.agency)}, '
+            f'{{"source": {dumps(display_source(source))}, "agency": {dumps(report.agency)}, '
             f'"year": {dumps(report.year)}, "edition": {dumps(report.edition)}, '
         )
         lines = []
@@ -280,7 +346,7 @@ class JSONLinesWriter(Writer):
 
     def write_failure(self, source: str, error: str) -> None:
         record = dict.fromkeys(OUTPUT_COLUMNS)
-        record["source"] = source
+        record["source"] = display_source(source)
         record["error"] = error
         self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.failures += 1
@@ -291,14 +357,17 @@ class JSONWriter(Writer):
 
     format = "json"
 
-    def __init__(self, out: Union[TextIO, str, Path]) -> None:
-        super().__init__(out)
-        self._first = True
-        self._stream.write("[")
+    def __init__(self, out: Union[TextIO, str, Path], *, append: bool = False) -> None:
+        super().__init__(out, append=append)
+        self._first = not append  # appending continues an array that has items
+        if not append:
+            self._stream.write("[")
 
     @staticmethod
     def encode(report: "Report", source: Optional[str] = None) -> str:
-        return json.dumps({"source": source, **report.to_dict()}, ensure_ascii=False, default=_json_value)
+        return json.dumps(
+            {"source": display_source(source), **report.to_dict()}, ensure_ascii=False, default=_json_value
+        )
 
     def _item(self, text: str) -> None:
         self._stream.write(("\n" if self._first else ",\n") + text)
@@ -309,7 +378,7 @@ class JSONWriter(Writer):
         self.reports += 1
 
     def write_failure(self, source: str, error: str) -> None:
-        self._item(json.dumps({"source": source, "error": error}, ensure_ascii=False))
+        self._item(json.dumps({"source": display_source(source), "error": error}, ensure_ascii=False))
         self.failures += 1
 
     def _finish(self) -> None:
@@ -326,16 +395,22 @@ class ParquetWriter(Writer):
     format = "parquet"
     binary = True
 
-    def __init__(self, out: Union[BinaryIO, str, Path], row_group_size: int = 100_000) -> None:
+    def __init__(
+        self, out: Union[BinaryIO, str, Path], row_group_size: int = 100_000, *, append: bool = False
+    ) -> None:
         try:
-            import pyarrow as pa  # type: ignore[import-untyped]
-            import pyarrow.parquet as pq  # type: ignore[import-untyped]
+            import pyarrow as pa
+            import pyarrow.parquet as pq
         except ImportError:
             raise MissingExtraError("parquet", "pyarrow", "Parquet output") from None
+        if append:
+            raise ValueError("a Parquet file cannot be appended to; copy it with copy_from()")
         super().__init__(out)
         self._pa = pa
+        self._pq = pq
         self.schema = pa.schema([(name, pa.int32() if name == "year" else pa.string()) for name in OUTPUT_COLUMNS])
-        self._writer = pq.ParquetWriter(self._stream, self.schema, compression="zstd")
+        self._sink = _Gate(self._stream)
+        self._writer = pq.ParquetWriter(self._sink, self.schema, compression="zstd")
         self._row_group_size = row_group_size
         self._columns: dict[str, list[Any]] = {name: [] for name in OUTPUT_COLUMNS}
         self._rows = 0
@@ -345,7 +420,7 @@ class ParquetWriter(Writer):
         layout = cell_layout(report)
         n = len(layout)
         columns: dict[str, list[Any]] = {
-            "source": [source] * n,
+            "source": [display_source(source)] * n,
             "agency": [report.agency] * n,
             "year": [report.year] * n,
             "edition": [report.edition] * n,
@@ -368,7 +443,8 @@ class ParquetWriter(Writer):
 
     def write_failure(self, source: str, error: str) -> None:
         for name in OUTPUT_COLUMNS:
-            self._columns[name].append(source if name == "source" else error if name == "error" else None)
+            value = display_source(source) if name == "source" else error if name == "error" else None
+            self._columns[name].append(value)
         self._rows += 1
         self.failures += 1
 
@@ -380,9 +456,61 @@ class ParquetWriter(Writer):
         self._columns = {name: [] for name in OUTPUT_COLUMNS}
         self._rows = 0
 
+    def copy_from(self, path: Union[str, Path]) -> int:
+        """Write every row of the Parquet file ``path`` (an earlier output), row group by row group; returns rows."""
+        self._flush()
+        rows = 0
+        source = self._pq.ParquetFile(path)
+        try:
+            for i in range(source.num_row_groups):
+                table = source.read_row_group(i).cast(self.schema)
+                self._writer.write_table(table)
+                rows += table.num_rows
+        finally:
+            source.close()
+        return rows
+
     def _finish(self) -> None:
         self._flush()
         self._writer.close()
+
+    def _abandon(self) -> None:
+        # no footer: an interrupted Parquet stream must not read as a complete file
+        self._sink.open = False
+        try:
+            self._writer.close()
+        except Exception:  # pragma: no cover - the sink discards everything
+            pass
+
+
+class _Gate:
+    """A binary sink for pyarrow that can be shut, so that closing the writer writes nothing more."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.open = True
+        self.closed = False
+        self._pos = 0
+
+    def write(self, data: Any) -> int:
+        n = len(data)
+        if self.open:
+            self.stream.write(data)
+        self._pos += n
+        return n
+
+    def flush(self) -> None:
+        if self.open:
+            self.stream.flush()
+
+    def tell(self) -> int:
+        return self._pos
+
+    def writable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self.closed = True
 
 
 #: Format name → writer class.
@@ -394,16 +522,18 @@ WRITERS: dict[str, type[Writer]] = {
 }
 
 
-def open_writer(format: str, out: Union[IO[Any], str, Path]) -> Writer:
+def open_writer(format: str, out: Union[IO[Any], str, Path], *, append: bool = False) -> Writer:
     """A writer for ``format`` (one of :data:`OUTPUT_FORMATS`) writing to a path or stream.
 
-    Text formats need a text stream, Parquet a binary one (or a path).
+    Text formats need a text stream, Parquet a binary one (or a path).  With
+    ``append`` a text writer continues an earlier output of the same format
+    (no CSV header, no opening ``[``).
     """
     try:
         cls = WRITERS[format]
     except KeyError:
         raise ValueError(f"unknown output format {format!r}; use one of {', '.join(OUTPUT_FORMATS)}") from None
-    return cls(out)  # type: ignore[arg-type]
+    return cls(out, append=append)
 
 
 def write_reports(
@@ -421,3 +551,222 @@ def write_reports(
             source, report = item if isinstance(item, tuple) else (None, item)
             writer.write_report(report, source)
         return writer.reports
+
+
+# --- outputs written under a temporary name, resumable ---------------------------------------
+
+
+class PartialOutput:
+    """Write the output file ``path`` as ``path.partial`` and rename it to ``path`` when the batch is complete.
+
+    Every input written is listed in ``path.partial.done`` (JSON Lines: the byte
+    offset of the output after it, whether it was read, its source), so that an
+    interrupted batch leaves no file that looks complete, and can be continued:
+    :meth:`open` with ``resume=True`` keeps what was written, cut at the last
+    input listed (a batch killed in the middle of a write loses that input
+    only), and :attr:`done` tells which inputs to skip.  A Parquet output has no
+    list: it is finished (footer written) when the batch is interrupted, and the
+    inputs done are read from it; one that was killed before its footer cannot
+    be continued and is started over (:attr:`note` says so).
+    """
+
+    def __init__(self, path: Union[str, Path], format: str) -> None:
+        self.path = str(path)
+        target = os.path.realpath(self.path) if os.path.islink(self.path) else self.path
+        self.target = target
+        self.format = format
+        self.partial = target + ".partial"
+        self.done_path = target + ".partial.done"
+        self.prev = target + ".partial.prev"
+        #: Inputs already written by an earlier run (display source → read without error).
+        self.done: dict[str, bool] = {}
+        #: A line to tell the user about the resume (or None).
+        self.note: Optional[str] = None
+        self.writer: Optional[Writer] = None
+        self.written = 0
+        self._raw: Optional[IO[bytes]] = None
+        self._text: Optional[IO[str]] = None
+        self._log: Optional[IO[str]] = None
+
+    @staticmethod
+    def in_place(path: Union[str, Path]) -> bool:
+        """True when ``path`` must be written directly: a device (``/dev/full``), a FIFO, ``/dev/stdout``..."""
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            return True  # let opening it fail with the real reason
+        if not stat.S_ISREG(st.st_mode):
+            return True
+        return os.path.realpath(path).startswith(("/dev/", "/proc/"))
+
+    def leftover(self) -> Optional[str]:
+        """The partial output of an earlier, interrupted run, if there is one."""
+        for p in (self.partial, self.prev):
+            if os.path.lexists(p):
+                return p
+        return None
+
+    # -- opening ------------------------------------------------------------------------------
+
+    def open(self, resume: bool = False) -> Writer:
+        """The writer of the partial output; with ``resume``, continuing the one left by an earlier run."""
+        if resume and self.leftover() is not None:
+            if self.format == "parquet":
+                self._resume_parquet()
+            else:
+                self._resume_text()
+        if self.writer is None:
+            self._fresh()
+        assert self.writer is not None
+        self.writer.name = self.path
+        return self.writer
+
+    def _fresh(self) -> None:
+        self.done = {}
+        for p in (self.prev, self.done_path):
+            if os.path.lexists(p):
+                os.remove(p)
+        if self.format == "parquet":
+            self.writer = open_writer("parquet", self.partial)
+            return
+        self._open_text(open(self.partial, "w+b"), append=False)  # noqa: SIM115 - closed by commit/abandon
+        assert self._raw is not None
+        self._log = open(self.done_path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115
+        self._log.write(json.dumps({"format": self.format, "start": self._raw.tell()}) + "\n")
+
+    def _open_text(self, raw: IO[bytes], append: bool) -> None:
+        self._raw = raw
+        self._text = io.TextIOWrapper(raw, encoding="utf-8", newline="", write_through=True)
+        self.writer = open_writer(self.format, self._text, append=append)
+
+    def _resume_text(self) -> None:
+        try:
+            with open(self.done_path, encoding="utf-8") as f:
+                lines = f.read().splitlines()
+            header = json.loads(lines[0])
+            start = int(header["start"])
+            size = os.path.getsize(self.partial)
+        except (OSError, ValueError, IndexError, KeyError, TypeError):
+            self.note = f"{self.partial} has no usable list of the files done ({self.done_path}): starting over"
+            return
+        if header.get("format") != self.format:
+            raise ValueError(
+                f"{self.partial} is a {header.get('format')} output, not {self.format}: "
+                "resume with the same format, or delete it to start over"
+            )
+        keep, offset = [], start
+        for line in lines[1:]:
+            try:
+                off, ok, source = json.loads(line)
+            except ValueError:
+                break  # the last line, cut by a kill
+            if off > size:
+                break  # listed before its output reached the file
+            keep.append(line)
+            offset = off
+            self.done[display_source(source) or ""] = bool(ok)
+        if not keep or size < start:
+            self.done = {}
+            return
+        raw = open(self.partial, "r+b")  # noqa: SIM115 - closed by commit/abandon
+        raw.seek(offset)
+        raw.truncate()
+        self._open_text(raw, append=True)
+        tmp = self.done_path + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write("\n".join([lines[0], *keep]) + "\n")
+        os.replace(tmp, self.done_path)
+        self._log = open(self.done_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+
+    def _resume_parquet(self) -> None:
+        import pyarrow.parquet as pq
+
+        source = None
+        for p in (self.partial, self.prev):
+            try:
+                pq.ParquetFile(p).close()
+            except Exception:
+                continue
+            source = p
+            break
+        if source is None:
+            self.note = f"{self.partial} was not finished (the batch was killed): starting over"
+            return
+        if source == self.partial:
+            os.replace(self.partial, self.prev)
+        done: dict[str, bool] = {}
+        f = pq.ParquetFile(self.prev)
+        try:
+            for batch in f.iter_batches(columns=["source", "error"]):
+                for src, error in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                    done[src or ""] = done.get(src or "", True) and error is None
+        finally:
+            f.close()
+        self.done = done
+        writer = open_writer("parquet", self.partial)
+        assert isinstance(writer, ParquetWriter)
+        writer.copy_from(self.prev)
+        self.writer = writer
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def record(self, source: str, ok: bool) -> None:
+        """Note that ``source`` has been written (call after writing its report or failure row)."""
+        self.written += 1
+        if self._log is not None:
+            offset = self._raw.tell() if self._raw is not None else 0
+            try:
+                self._log.write(json.dumps([offset, ok, source]) + "\n")
+            except OSError as exc:
+                raise OutputError(self.done_path, exc) from exc
+
+    def commit(self) -> None:
+        """Finish the output and rename it to its name: the batch is complete."""
+        assert self.writer is not None
+        try:
+            self.writer.close()
+            self._close_files()
+            os.replace(self.partial, self.target)
+        except OSError as exc:
+            raise OutputError(self.path, exc) from exc
+        for p in (self.done_path, self.prev):
+            try:
+                os.remove(p)
+            except FileNotFoundError:
+                pass
+
+    def abandon(self) -> Optional[str]:
+        """Stop an interrupted batch: keep what was written under the partial name; returns that name (or None).
+
+        A partial output holding no input at all is removed.
+        """
+        if self.writer is None:
+            return None
+        if self.format == "parquet":
+            try:
+                self.writer.close()  # a footer: the inputs done can be read back by --resume
+                if os.path.exists(self.prev):
+                    os.remove(self.prev)
+            except Exception:
+                self.writer.abandon()
+        else:
+            self.writer.abandon()
+        try:
+            self._close_files()
+        except OSError:
+            pass
+        if not self.written and not self.done:
+            for p in (self.partial, self.done_path, self.prev):
+                try:
+                    os.remove(p)
+                except OSError:
+                    pass
+            return None
+        return self.partial
+
+    def _close_files(self) -> None:
+        for f in (self._text, self._raw, self._log):
+            if f is not None and not f.closed:
+                f.close()
