@@ -8,21 +8,28 @@ file must not end a batch of thousands.
 
 from __future__ import annotations
 
+import errno
 import multiprocessing
 import os
 import shutil
 import signal
+import stat
 import sys
 import time
 from collections import deque
-from typing import Any, Iterable, Iterator, NamedTuple, Optional, Sequence, TextIO
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Optional, Protocol, Sequence, TextIO, Union
 
 from .errors import ParseError
-from .output import WRITERS, Writer
+from .output import WRITERS, OutputError, Writer, display_source
 
 __all__ = [
     "REPORT_EXTENSIONS",
+    "MAX_BYTES",
+    "READ_ERROR_KINDS",
     "find_reports",
+    "scan_reports",
     "Outcome",
     "parse_many",
     "iter_outcomes",
@@ -37,11 +44,34 @@ __all__ = [
 #: File extensions picked up when a directory is given (matched case-insensitively).
 REPORT_EXTENSIONS: tuple[str, ...] = (".txt", ".htm", ".html", ".docx", ".pdf")
 
+#: The largest input file read (bytes, 50 MiB); a larger one is a failure, refused before it is read.
+MAX_BYTES: int = 50 * 1024 * 1024
+
+#: :attr:`Outcome.kind` of the failures that come from the file system, not from the report's text.
+READ_ERROR_KINDS: frozenset[str] = frozenset(
+    {
+        "NotARegularFile",
+        "FileTooLarge",
+        "SymlinkLoop",
+        "WorkerDied",
+        "OSError",
+        "PermissionError",
+        "FileNotFoundError",
+        "IsADirectoryError",
+        "NotADirectoryError",
+    }
+)
+
 
 # --- finding files ----------------------------------------------------------------
 
 
-def find_reports(paths: Iterable[str], extensions: Sequence[str] = REPORT_EXTENSIONS) -> Iterator[str]:
+def find_reports(
+    paths: Iterable[str],
+    extensions: Sequence[str] = REPORT_EXTENSIONS,
+    *,
+    on_error: Optional[Callable[["Outcome"], None]] = None,
+) -> Iterator[str]:
     """Every report file named by ``paths``, lazily, in a stable order.
 
     A file is yielded as given (whatever its extension: you named it); a
@@ -49,32 +79,77 @@ def find_reports(paths: Iterable[str], extensions: Sequence[str] = REPORT_EXTENS
     yielded, sorted by path within each directory, subdirectories after files.
     Hidden files and directories (``.name``) are skipped.  Raises
     :class:`FileNotFoundError` for a path that does not exist.
+
+    A directory that cannot be listed, a symbolic link that points to an
+    enclosing directory (``loop -> ..``) and an entry that cannot be looked at
+    (``x.txt -> x.txt``) are not yielded: each is passed to ``on_error`` as a
+    failed :class:`Outcome` (by default they are skipped).  :func:`scan_reports`
+    yields them in place instead.
+    """
+    for item in scan_reports(paths, extensions):
+        if isinstance(item, Outcome):
+            if on_error is not None:
+                on_error(item)
+        else:
+            yield item
+
+
+def scan_reports(
+    paths: Iterable[str], extensions: Sequence[str] = REPORT_EXTENSIONS
+) -> Iterator[Union[str, "Outcome"]]:
+    """Like :func:`find_reports`, with the problems of the walk yielded in place, as failed :class:`Outcome` s.
+
+    Walking never ends with an exception (except :class:`FileNotFoundError` for a
+    path in ``paths`` that does not exist), and never loops: a directory reached
+    again through a symbolic link inside itself is a failure, not a walk.
     """
     exts = tuple(e.lower() for e in extensions)
     for path in paths:
+        path = os.fspath(path)
         if os.path.isdir(path):
-            yield from _walk(path, exts)
-        elif os.path.exists(path):
-            yield path
+            yield from _walk(path, exts, frozenset())
+        elif os.path.lexists(path):
+            yield path  # a file, or a link that cannot be followed: reading it says why
         else:
             raise FileNotFoundError(path)
 
 
-def _walk(top: str, exts: tuple[str, ...]) -> Iterator[str]:
+def _fs_failure(path: str, exc: OSError, what: str) -> "Outcome":
+    if exc.errno == errno.ELOOP:
+        return Outcome(path, None, f"{what}: symbolic link loop ({exc.strerror})", None, "SymlinkLoop")
+    return Outcome(path, None, f"{what}: {exc.strerror or exc}", None, type(exc).__name__)
+
+
+def _walk(top: str, exts: tuple[str, ...], ancestors: frozenset[tuple[int, int]]) -> Iterator[Union[str, "Outcome"]]:
     try:
-        entries = sorted(os.scandir(top), key=lambda e: e.name)
-    except OSError:
+        st = os.stat(top)
+        key = (st.st_dev, st.st_ino)
+        if key in ancestors:
+            yield Outcome(
+                top, None, "symbolic link loop: leads back to an enclosing directory", None, "SymlinkLoop"
+            )
+            return
+        with os.scandir(top) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield _fs_failure(top, exc, "cannot list the directory")
         return
+    ancestors = ancestors | {key}
     dirs = []
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:  # x.txt -> x.txt: ELOOP
+            yield _fs_failure(entry.path, exc, "cannot read")
+            continue
+        if is_dir:
             dirs.append(entry.path)
         elif entry.name.lower().endswith(exts):
             yield entry.path
     for d in dirs:
-        yield from _walk(d, exts)
+        yield from _walk(d, exts, ancestors)
 
 
 # --- the batch engine ----------------------------------------------------------------
@@ -101,6 +176,11 @@ class Outcome(NamedTuple):
         """True when the file was read."""
         return self.error is None
 
+    @property
+    def code(self) -> str:
+        """``read-error`` for a failure of the file system (see :data:`READ_ERROR_KINDS`), else ``parse-error``."""
+        return "read-error" if self.kind in READ_ERROR_KINDS else "parse-error"
+
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())
@@ -121,7 +201,7 @@ def located(error: str, line: Optional[int]) -> str:
 def _validate_payload(report: Any) -> list[tuple[int, str, str, str]]:
     from .validate import validate
 
-    out = []
+    out: list[tuple[int, str, str, str]] = []
     locations = report.locations
     for issue in validate(report):
         line = issue.line
@@ -131,12 +211,56 @@ def _validate_payload(report: Any) -> list[tuple[int, str, str, str]]:
     return out
 
 
-def _work_one(task: str, edition: str, path: Any) -> Outcome:
+_KINDS_OF_FILE = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _not_regular(mode: int) -> _Refused:
+    what = next((name for test, name in _KINDS_OF_FILE if test(mode)), "not a file")
+    return _Refused(f"not a regular file ({what})", "NotARegularFile")
+
+
+def check_input(path: str, max_bytes: Optional[int] = MAX_BYTES) -> None:
+    """Refuse, before reading it, a ``path`` that is not a regular file (a FIFO, a device) or is over ``max_bytes``.
+
+    Only ``stat`` is called: nothing is opened, so a FIFO or ``/dev/zero`` cannot
+    block.  ``max_bytes`` None or 0: no limit.  Raises :class:`OSError` for a
+    path that cannot be looked at (missing, a symbolic link loop).
+    """
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(st.st_mode)
+    if max_bytes and st.st_size > max_bytes:
+        raise _Refused(
+            f"file too large: {st.st_size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)", "FileTooLarge"
+        )
+
+
+def _parse_path(path: str, edition: str, max_bytes: Optional[int]) -> Any:
+    """:func:`gov_disclosure.parse_file`, on a file :func:`check_input` accepts."""
     from .api import parse_file
 
+    check_input(path, max_bytes)
+    return parse_file(path, edition)
+
+
+def _work_one(task: str, edition: str, path: Any, max_bytes: Optional[int] = MAX_BYTES) -> Outcome:
+    if isinstance(path, Outcome):  # a failure found while walking the folders
+        return path
     path = os.fspath(path)  # a Path is fine; sources are always strings
     try:
-        report = parse_file(path, edition)
+        report = _parse_path(path, edition, max_bytes)
         if task == "report":
             payload: Any = report
         elif task == "validate":
@@ -145,19 +269,24 @@ def _work_one(task: str, edition: str, path: Any) -> Outcome:
             payload = WRITERS[task].encode(report, path)
     except KeyboardInterrupt:  # pragma: no cover
         raise
+    except _Refused as exc:
+        return Outcome(path, None, str(exc), None, exc.kind)
+    except OSError as exc:
+        failure = _fs_failure(path, exc, "cannot read")
+        return failure
     except Exception as exc:  # keep going: one bad file must not end a batch of thousands
         message, line = _describe(exc)
         return Outcome(path, None, message, line, type(exc).__name__)
     return Outcome(path, payload)
 
 
-def _work_chunk(args: tuple[str, str, list[str]]) -> list[Outcome]:
-    task, edition, paths = args
-    return [_work_one(task, edition, p) for p in paths]
+def _work_chunk(args: tuple[str, str, list[Any], Optional[int]]) -> list[Outcome]:
+    task, edition, paths, max_bytes = args
+    return [_work_one(task, edition, p, max_bytes) for p in paths]
 
 
-def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
     for item in items:
         chunk.append(item)
         if len(chunk) >= size:
@@ -170,7 +299,7 @@ def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
 def default_jobs() -> int:
     """The number of CPU cores this process may use."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+        return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return max(1, os.cpu_count() or 1)
 
@@ -197,12 +326,13 @@ def _mp_context() -> Any:
 
 
 def iter_outcomes(
-    paths: Iterable[str],
+    paths: Iterable[Any],
     task: str = "report",
     *,
     jobs: Optional[int] = None,
     edition: str = "auto",
     chunksize: int = 8,
+    max_bytes: Optional[int] = MAX_BYTES,
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per path, in the order of ``paths``, computed by ``jobs`` processes.
 
@@ -212,44 +342,149 @@ def iter_outcomes(
     so memory stays flat however long ``paths`` is (it may be a lazy iterator).
     With ``jobs=1`` everything runs in this process.  Closing the iterator early
     stops the workers.
+
+    Items of ``paths`` that are already :class:`Outcome` s (the failures of
+    :func:`scan_reports`) are passed through in place.  A file that is not a
+    regular file, or larger than ``max_bytes`` (None or 0: no limit), is a
+    failure, refused without being read.  A worker process that dies (killed,
+    out of memory, a crash in a PDF library) does not stop the batch: the files
+    it had are read again one at a time in a fresh pool, and a file during which
+    a worker dies again is a failure of kind ``WorkerDied``.
     """
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
     chunks = _chunks(paths, max(1, chunksize))
     if jobs == 1:
         for chunk in chunks:
-            yield from _work_chunk((task, edition, chunk))
+            yield from _work_chunk((task, edition, chunk, max_bytes))
         return
     _warm_up()
-    pool = _mp_context().Pool(jobs, initializer=_worker_init)
+    pool = _Pool(jobs)
+    pending: deque[tuple[list[Any], Optional[Future[list[Outcome]]]]] = deque()
+
+    def submit(chunk: list[Any]) -> None:
+        try:
+            pending.append((chunk, pool.submit((task, edition, chunk, max_bytes))))
+        except BrokenProcessPool:  # an earlier chunk broke it: that one will say so
+            pending.append((chunk, None))
+
+    def take() -> Iterator[Outcome]:
+        chunk, future = pending.popleft()
+        try:
+            if future is None:
+                raise BrokenProcessPool
+            yield from pool.result(future)
+            return
+        except BrokenProcessPool:
+            pass
+        # A worker died: every chunk in flight is suspect.  Read their files again,
+        # one at a time, in a fresh pool; a file that kills its worker again fails.
+        suspects = [chunk] + [c for c, _ in pending]
+        pending.clear()
+        pool.restart()
+        for item in (p for c in suspects for p in c):
+            yield pool.alone(task, edition, item, max_bytes)
+
     try:
-        pending: deque[Any] = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(_work_chunk, ((task, edition, chunk),)))
+            submit(chunk)
             while len(pending) >= 4 * jobs:
-                yield from pending.popleft().get()
+                yield from take()
         while pending:
-            yield from pending.popleft().get()
-        pool.close()
+            yield from take()
     finally:
-        pool.terminate()
-        pool.join()
+        pool.stop()
+
+
+class _Pool:
+    """A process pool that survives the death of a worker (``ProcessPoolExecutor`` reports it, ``Pool`` hangs)."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.executor = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.jobs, mp_context=_mp_context(), initializer=_worker_init)
+
+    def submit(self, args: tuple[str, str, list[Any], Optional[int]]) -> "Future[list[Outcome]]":
+        return self.executor.submit(_work_chunk, args)
+
+    def result(self, future: "Future[list[Outcome]]") -> list[Outcome]:
+        """``future.result()``, or :class:`BrokenProcessPool` when a worker has been dead a while without the
+        executor noticing (one killed in the middle of sending a result leaves it waiting for the rest)."""
+        dead_since: Optional[float] = None
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except TimeoutError:
+                processes = (getattr(self.executor, "_processes", None) or {}).values()
+                if dead_since is None and any(p.exitcode is not None for p in processes):
+                    dead_since = time.monotonic()
+                if dead_since is not None and time.monotonic() - dead_since > 5:
+                    raise BrokenProcessPool("a worker process died") from None
+
+    def alone(self, task: str, edition: str, item: Any, max_bytes: Optional[int]) -> Outcome:
+        """The outcome of one file, read alone; a worker that dies on it makes it a ``WorkerDied`` failure."""
+        try:
+            return self.result(self.submit((task, edition, [item], max_bytes)))[0]
+        except BrokenProcessPool:
+            self.restart()
+            source = item.source if isinstance(item, Outcome) else os.fspath(item)
+            return Outcome(
+                source, None, "the worker process died while reading this file (tried twice)", None, "WorkerDied"
+            )
+
+    def restart(self) -> None:
+        self.stop()
+        self.executor = self._new()
+
+    def stop(self) -> None:
+        """End the workers now (as ``Pool.terminate``): a batch that stops early does not wait for them."""
+        executor = self.executor
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        manager = getattr(executor, "_executor_manager_thread", None)
+        results = getattr(executor, "_result_queue", None)
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+        # A worker ended while sending a result leaves the executor's thread waiting for the
+        # rest of the message, and the exit of the interpreter waiting for that thread: with
+        # every worker gone, closing our end of the pipe gives it an end of file.
+        writer = getattr(results, "_writer", None)
+        if writer is not None:
+            try:
+                writer.close()
+            except OSError:  # pragma: no cover
+                pass
+        if manager is not None:
+            manager.join(5)
 
 
 def parse_many(
-    paths: Iterable[str], *, jobs: Optional[int] = 1, edition: str = "auto", recursive: bool = True
+    paths: Iterable[str],
+    *,
+    jobs: Optional[int] = 1,
+    edition: str = "auto",
+    recursive: bool = True,
+    max_bytes: Optional[int] = MAX_BYTES,
 ) -> Iterator[Outcome]:
     """Parse many report files (directories are searched with :func:`find_reports`).
 
     Yields an :class:`Outcome` per file, in order: ``outcome.payload`` is the
     :class:`~gov_disclosure.model.Report`, or ``outcome.error`` says why the file
     could not be read.  ``jobs`` processes parse in parallel (None: all cores).
+    Folders that cannot be listed and symbolic link loops are failures in place;
+    files over ``max_bytes`` (default :data:`MAX_BYTES`) and files that are not
+    regular files (FIFOs, devices) are failures, refused without being read.
 
     >>> from gov_disclosure import to_dataframe
     >>> done = list(parse_many(["reports/"], jobs=None))               # doctest: +SKIP
     >>> df = to_dataframe((o.source, o.payload) for o in done if o.ok) # doctest: +SKIP
     """
-    files = find_reports(paths) if recursive else iter(paths)
-    return iter_outcomes(files, "report", jobs=jobs, edition=edition)
+    files: Iterable[Any] = scan_reports(paths) if recursive else iter(paths)
+    return iter_outcomes(files, "report", jobs=jobs, edition=edition, max_bytes=max_bytes)
 
 
 # --- progress bar ------------------------------------------------------------------------
@@ -343,74 +578,105 @@ class BatchSummary(NamedTuple):
         return self.parsed + len(self.failures)
 
 
+class _Out(Protocol):
+    def write(self, text: str, /) -> Any: ...
+
+
 def batch_parse(
-    files: Iterable[str],
+    files: Iterable[Any],
     writer: Writer,
     *,
     jobs: Optional[int] = None,
     edition: str = "auto",
     fail_fast: bool = False,
     progress: Optional[Progress] = None,
+    max_bytes: Optional[int] = MAX_BYTES,
+    written: Optional[Callable[[Outcome], None]] = None,
 ) -> BatchSummary:
     """Parse ``files`` and write every report (or failure row) with ``writer``, streaming.
 
     Reports are encoded by the workers and written in input order as they
     arrive; nothing is kept.  With ``fail_fast`` the batch stops at the first
-    file that cannot be read (that failure is still written).
+    file that cannot be read (that failure is still written).  ``written`` is
+    called with each outcome once it is written.  A failure to write (disk
+    full, ``/dev/full``) raises :class:`~gov_disclosure.output.OutputError`;
+    :class:`BrokenPipeError` (the reader went away) is raised as it is.
     """
     start = time.perf_counter()
     parsed = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
-    run = _Run(iter_outcomes(files, writer.format, jobs=jobs, edition=edition), progress, fail_fast)
+    outcomes = iter_outcomes(files, writer.format, jobs=jobs, edition=edition, max_bytes=max_bytes)
+    run = _Run(outcomes, progress, fail_fast)
     for outcome in run:
+        try:
+            if outcome.error is None:
+                writer.write_payload(outcome.payload)
+            else:
+                writer.write_failure(outcome.source, located(outcome.error, outcome.line))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputError(writer.name, exc) from exc
         if outcome.error is None:
-            writer.write_payload(outcome.payload)
             parsed += 1
         else:
-            writer.write_failure(outcome.source, located(outcome.error, outcome.line))
             failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
+        if written is not None:
+            written(outcome)
     return BatchSummary(parsed, failures, seconds=time.perf_counter() - start, stopped=run.stopped)
 
 
 def batch_validate(
-    files: Iterable[str],
-    out: TextIO,
+    files: Iterable[Any],
+    out: _Out,
     *,
     jobs: Optional[int] = None,
     edition: str = "auto",
     fail_fast: bool = False,
     progress: Optional[Progress] = None,
     warnings: bool = True,
+    max_bytes: Optional[int] = MAX_BYTES,
 ) -> BatchSummary:
     """Validate ``files``, printing ``file:line: code message`` lines to ``out``.
 
-    A file that cannot be read prints ``file:line: parse-error message``.
+    A file that cannot be read prints ``file:line: parse-error message``
+    (``read-error`` when the file system refused it: see :data:`READ_ERROR_KINDS`).
     Warnings print as ``file:line: code warning: message`` unless ``warnings`` is false.
+    File names that are not UTF-8 are printed with ``\\xNN`` escapes
+    (:func:`~gov_disclosure.output.display_source`).  A failure to write ``out``
+    raises :class:`~gov_disclosure.output.OutputError`.
     """
     start = time.perf_counter()
     parsed = errors = warns = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
     clear = progress.clear if progress is not None and _isatty(out) else None
-    run = _Run(iter_outcomes(files, "validate", jobs=jobs, edition=edition), progress, fail_fast)
+    outcomes = iter_outcomes(files, "validate", jobs=jobs, edition=edition, max_bytes=max_bytes)
+    run = _Run(outcomes, progress, fail_fast)
     for outcome in run:
         lines = []
+        source = display_source(outcome.source)
         if outcome.error is None:
             parsed += 1
             for line, code, severity, message in outcome.payload:
                 if severity == "error":
                     errors += 1
-                    lines.append(f"{outcome.source}:{line}: {code} {message}")
+                    lines.append(f"{source}:{line}: {code} {message}")
                 else:
                     warns += 1
                     if warnings:
-                        lines.append(f"{outcome.source}:{line}: {code} {severity}: {message}")
+                        lines.append(f"{source}:{line}: {code} {severity}: {message}")
         else:
             failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
-            lines.append(f"{outcome.source}:{outcome.line or 1}: parse-error {outcome.error}")
+            lines.append(f"{source}:{outcome.line or 1}: {outcome.code} {outcome.error}")
         if lines:
             if clear is not None:
                 clear()
-            out.write("\n".join(lines) + "\n")
+            try:
+                out.write("\n".join(lines) + "\n")
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise OutputError("stdout", exc) from exc
     return BatchSummary(parsed, failures, errors, warns, time.perf_counter() - start, run.stopped)
 
 
@@ -437,8 +703,6 @@ class _Run:
             self.outcomes.close()  # type: ignore[attr-defined]
             if self.progress is not None:
                 self.progress.close()
-
-
 
 
 def _isatty(stream: Any) -> bool:
