@@ -20,9 +20,21 @@ from collections import Counter
 from typing import Any, NoReturn, Optional, Sequence, TextIO
 
 from . import __version__
-from .batch import REPORT_EXTENSIONS, BatchSummary, Progress, _isatty, batch_parse, batch_validate, default_jobs, find_reports
+from .batch import (
+    MAX_BYTES,
+    READ_ERROR_KINDS,
+    REPORT_EXTENSIONS,
+    BatchSummary,
+    Outcome,
+    Progress,
+    _isatty,
+    batch_parse,
+    batch_validate,
+    default_jobs,
+    scan_reports,
+)
 from .errors import MissingExtraError
-from .output import OUTPUT_FORMATS, format_for_path, open_writer
+from .output import OUTPUT_FORMATS, OutputError, PartialOutput, Writer, display_source, format_for_path, open_writer
 
 __all__ = ["main", "build_parser"]
 
@@ -48,9 +60,32 @@ examples:
   python -m gov_disclosure --version
 
 Directories are searched recursively for %(exts)s files.
+A file that is not a regular file (a FIFO, a device), larger than --max-bytes
+(default %(max)s), a folder that cannot be listed or a symbolic link loop is one
+'file:1: read-error message' line; the batch goes on.  -o FILE is written as
+FILE.partial and renamed when the batch is complete; an interrupted batch keeps
+FILE.partial and continues with --resume.  File names that are not UTF-8 are
+written with \\xNN escapes.
 Exit status: 0 all good; 1 a file could not be read, or (validate) a report has an
-error; 2 usage error (bad option, missing path, no report files found).
+error, or the output could not be written; 2 usage error (bad option, missing path,
+no report files found); 130 interrupted.
 """
+
+
+def _size(text: str) -> int:
+    """``50M``, ``100k``, ``2G`` or a number of bytes; 0 means no limit."""
+    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
+    t = text.strip().lower().removesuffix("b").removesuffix("i")
+    factor = units.get(t[-1:], 1)
+    if factor != 1:
+        t = t[:-1]
+    try:
+        value = int(float(t) * factor)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid size: {text!r} (use e.g. 50M, 200k or 0 for no limit)") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"--max-bytes cannot be negative: {text!r}")
+    return value
 
 
 def _positive_int(text: str) -> int:
@@ -74,7 +109,7 @@ def _fill(text: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``gov-disclosure``."""
-    epilog = EPILOG % {"exts": ", ".join(REPORT_EXTENSIONS)}
+    epilog = EPILOG % {"exts": ", ".join(REPORT_EXTENSIONS), "max": f"{MAX_BYTES // 1024**2}M"}
     fmt = argparse.RawDescriptionHelpFormatter
     common = _Parser(add_help=False)
     common.add_argument(
@@ -93,6 +128,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     common.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no summary (failures still print)"
+    )
+    common.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=MAX_BYTES,
+        metavar="SIZE",
+        help="refuse input files larger than SIZE bytes (suffix k, M, G; default %dM; 0: no limit), "
+        "without reading them" % (MAX_BYTES // 1024**2),
     )
     go = common.add_mutually_exclusive_group()
     go.add_argument(
@@ -139,7 +182,19 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="output format (default: from -o's extension, else json)",
     )
-    p.add_argument("-o", "--output", metavar="OUT", default=None, help="write to OUT instead of stdout")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT",
+        default=None,
+        help="write to OUT instead of stdout (written as OUT.partial, renamed to OUT when the batch is complete)",
+    )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the interrupted batch whose output is OUT.partial: the files it lists as done are "
+        "skipped, the rest appended (needs -o OUT)",
+    )
     v = sub.add_parser(
         "validate",
         parents=[common],
@@ -160,8 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _report_summary(summary: BatchSummary, err: TextIO, *, quiet: bool, validate: bool) -> None:
     """The end of a batch on stderr: each failure (parse; validate printed them already), then counts."""
     if summary.failures and not validate:
-        for source, line, _kind, error in summary.failures:
-            err.write(f"{source}:{line or 1}: parse-error {error}\n")
+        for source, line, kind, error in summary.failures:
+            code = "read-error" if kind in READ_ERROR_KINDS else "parse-error"
+            err.write(f"{display_source(source)}:{line or 1}: {code} {error}\n")
     if quiet:
         return
     text = f"{PROG}: {summary.parsed} of {summary.total} files parsed, {len(summary.failures)} failed"
@@ -178,6 +234,10 @@ def _report_summary(summary: BatchSummary, err: TextIO, *, quiet: bool, validate
     err.write(text + "\n")
 
 
+class _Interrupted(Exception):
+    """Ctrl-C during a batch, after the partial output was put aside (the message says where)."""
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.edition != "auto":
         from . import editions
@@ -187,51 +247,138 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 f"{PROG}: error: unknown edition {args.edition!r}; use auto or one of {', '.join(editions.available())}"
             )
     try:
-        files = list(find_reports(args.paths))
+        items: list[Any] = list(scan_reports(args.paths))
     except FileNotFoundError as exc:
-        raise UsageError(f"{PROG}: error: no such file or directory: {exc.args[0]}") from None
-    if not files:
+        raise UsageError(f"{PROG}: error: no such file or directory: {display_source(exc.args[0])}") from None
+    if not items:
         raise UsageError(
-            f"{PROG}: error: no report files ({', '.join(REPORT_EXTENSIONS)}) found in {' '.join(args.paths)}"
+            f"{PROG}: error: no report files ({', '.join(REPORT_EXTENSIONS)}) found in "
+            f"{' '.join(display_source(p) or '' for p in args.paths)}"
         )
     jobs = args.jobs or default_jobs()
-    if jobs > 1 and len(files) < 16:  # a pool costs more than it saves on a handful of files
+    if jobs > 1 and len(items) < 16:  # a pool costs more than it saves on a handful of files
         jobs = 1
-
     if args.command == "parse":
-        fmt = args.format or format_for_path(args.output) or "json"
-        if args.output is None or args.output == "-":
-            if fmt == "parquet":
-                if _isatty(out):
-                    raise UsageError(f"{PROG}: error: Parquet is binary; use -o FILE (or redirect stdout)")
-                target: Any = out.buffer  # type: ignore[attr-defined]
-            else:
-                target = out
-        else:
-            target = args.output
-        show = not args.quiet and _isatty(err) and not (target is out and _isatty(out))
-        progress = Progress(len(files), err, show)
-        try:
-            writer = open_writer(fmt, target)
-        except OSError as exc:
-            raise UsageError(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}") from None
-        try:
-            summary = batch_parse(
-                files, writer, jobs=jobs, edition=args.edition, fail_fast=args.fail_fast, progress=progress
-            )
-        finally:
-            writer.close()
-        _report_summary(summary, err, quiet=args.quiet, validate=False)
-        return EXIT_FAILED if summary.failures else EXIT_OK
+        return _run_parse(args, items, jobs, out, err)
 
     show = not args.quiet and _isatty(err)
-    progress = Progress(len(files), err, show)
+    progress = Progress(len(items), err, show)
     summary = batch_validate(
-        files, out, jobs=jobs, edition=args.edition, fail_fast=args.fail_fast, progress=progress, warnings=args.warnings
+        items,
+        out,
+        jobs=jobs,
+        edition=args.edition,
+        fail_fast=args.fail_fast,
+        progress=progress,
+        warnings=args.warnings,
+        max_bytes=args.max_bytes,
     )
-    out.flush()
+    try:
+        out.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError("stdout", exc) from exc
     _report_summary(summary, err, quiet=args.quiet, validate=True)
     return EXIT_FAILED if summary.failures or summary.errors else EXIT_OK
+
+
+def _source(item: Any) -> str:
+    return display_source(item.source if isinstance(item, Outcome) else item) or ""
+
+
+def _run_parse(args: argparse.Namespace, items: list[Any], jobs: int, out: TextIO, err: TextIO) -> int:
+    fmt = args.format or format_for_path(args.output) or "json"
+    partial: Optional[PartialOutput] = None
+    if args.output is None or args.output == "-":
+        if args.resume:
+            raise UsageError(f"{PROG}: error: --resume needs -o OUT: the output of the batch to continue")
+        if fmt == "parquet":
+            if _isatty(out):
+                raise UsageError(f"{PROG}: error: Parquet is binary; use -o FILE (or redirect stdout)")
+            target: Any = out.buffer
+        else:
+            target = out
+    elif PartialOutput.in_place(args.output):  # /dev/full, a FIFO, /dev/stdout: no renaming there
+        if args.resume:
+            raise UsageError(f"{PROG}: error: --resume needs -o OUT to be a regular file, not {args.output}")
+        target = args.output
+    else:
+        partial = PartialOutput(args.output, fmt)
+        leftover = partial.leftover()
+        if leftover is not None and not args.resume:
+            raise UsageError(
+                f"{PROG}: error: {leftover} is left from an interrupted batch: add --resume to continue it, "
+                "or delete it to start over"
+            )
+        target = args.output
+    before = 0
+    before_failed = 0
+    try:
+        if partial is not None:
+            writer: Writer = partial.open(resume=args.resume)
+            if partial.note:
+                err.write(f"{PROG}: {partial.note}\n")
+            if partial.done:
+                before = len(partial.done)
+                before_failed = sum(not ok for ok in partial.done.values())
+                items = [item for item in items if _source(item) not in partial.done]
+        else:
+            writer = open_writer(fmt, target)
+    except ValueError as exc:
+        raise UsageError(f"{PROG}: error: {exc}") from None
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        if args.output is None or args.output == "-":
+            raise OutputError("stdout", exc) from None
+        raise UsageError(f"{PROG}: error: cannot write {args.output}: {exc.strerror or exc}") from None
+    if before and not args.quiet:
+        err.write(
+            f"{PROG}: resuming {partial.partial if partial else ''}: {before} files already done "
+            f"({before_failed} failed), {len(items)} to go\n"
+        )
+    show = not args.quiet and _isatty(err) and not (target is out and _isatty(out))
+    progress = Progress(len(items), err, show)
+    written = (lambda o: partial.record(o.source, o.ok)) if partial is not None else None
+    try:
+        summary = batch_parse(
+            items,
+            writer,
+            jobs=jobs,
+            edition=args.edition,
+            fail_fast=args.fail_fast,
+            progress=progress,
+            max_bytes=args.max_bytes,
+            written=written,
+        )
+        if partial is not None:
+            partial.commit()
+        else:
+            try:
+                writer.close()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise OutputError(writer.name, exc) from exc
+    except BaseException as exc:
+        # An interrupted batch never leaves a file that looks complete: the JSON
+        # array is not closed, Parquet has no footer, -o OUT stays OUT.partial.
+        kept = None
+        if partial is not None:
+            kept = partial.abandon()
+        else:
+            writer.abandon()
+        if isinstance(exc, KeyboardInterrupt) and kept:
+            raise _Interrupted(
+                f"{PROG}: interrupted; the {partial.written + before if partial else 0} files done so far are in "
+                f"{kept}: run the same command with --resume to finish"
+            ) from None
+        if isinstance(exc, OutputError) and kept:
+            raise OutputError(exc.target, exc.error) from None
+        raise
+    _report_summary(summary, err, quiet=args.quiet, validate=False)
+    return EXIT_FAILED if summary.failures or before_failed else EXIT_OK
 
 
 def main(
@@ -249,7 +396,8 @@ def main(
         if (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "") != "utf8" and hasattr(
             stream, "reconfigure"
         ):
-            stream.reconfigure(encoding="utf-8")
+            # data in UTF-8 whatever the locale; file names that are not UTF-8 are escaped (display_source)
+            stream.reconfigure(encoding="utf-8", errors="strict" if stream is out else "backslashreplace")
     try:
         try:
             args = build_parser().parse_args(argv)
@@ -262,18 +410,32 @@ def main(
     except MissingExtraError as exc:
         err.write(f"{PROG}: error: {exc}\n")
         return EXIT_USAGE
+    except _Interrupted as exc:
+        err.write(f"\n{exc}\n")
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         err.write(f"\n{PROG}: interrupted\n")
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # the reader went away (``| head``): stop quietly and successfully, like other
         # Unix tools, without a traceback at exit
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError, AttributeError):
-            pass
+        _silence_stdout()
         return EXIT_OK
+    except OutputError as exc:
+        # disk full, /dev/full, an I/O error: one line, not a traceback
+        if exc.target == "stdout":
+            _silence_stdout()
+        err.write(f"{PROG}: error: {exc}\n")
+        return EXIT_FAILED
+
+
+def _silence_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so that the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover
