@@ -91,9 +91,7 @@ class _Reader:
         self.cells = cells
         self.compiled = compiled
         self.shape = compiled.builder.schema
-        value = compiled.value_re.match
-        numberish = _NUMBERISH.fullmatch
-        self.is_value = lambda text: bool(value(text) or numberish(text))
+        self._value = compiled.value_re.match
         self.tokenize = compiled.lexer.tokenize
         rows = {r.name: r for r in self.shape.rows.values()}
         self.order = {r.address: i for i, r in enumerate(self.shape.rows.values())}
@@ -106,6 +104,10 @@ class _Reader:
         self.review_names = {str(t.name) for t in self.review}
 
     # -- classification ---------------------------------------------------------------
+
+    def is_value(self, text: str) -> bool:
+        """A number, a printed blank, or a piece of a number cut over two lines."""
+        return bool(self._value(text) or _NUMBERISH.fullmatch(text))
 
     def _row_of(self, text: str) -> Optional[_schema.Row]:
         """The row whose label ``text`` ends with, when all of ``text`` is known terminals."""

@@ -170,10 +170,13 @@ class Outcome(NamedTuple):
     error: Optional[str] = None
     line: Optional[int] = None
     kind: Optional[str] = None
+    #: For a report read in part (``Report.complete`` is False): ``(line, message)``
+    #: of its first reading issue and how many cells were left unread; else None.
+    partial: Optional[tuple[Optional[int], str]] = None
 
     @property
     def ok(self) -> bool:
-        """True when the file was read."""
+        """True when the file was read (perhaps in part: see :attr:`partial`)."""
         return self.error is None
 
     @property
@@ -261,6 +264,7 @@ def _work_one(task: str, edition: str, path: Any, max_bytes: Optional[int] = MAX
     path = os.fspath(path)  # a Path is fine; sources are always strings
     try:
         report = _parse_path(path, edition, max_bytes)
+        partial = _partial(report)
         if task == "report":
             payload: Any = report
         elif task == "validate":
@@ -277,7 +281,16 @@ def _work_one(task: str, edition: str, path: Any, max_bytes: Optional[int] = MAX
     except Exception as exc:  # keep going: one bad file must not end a batch of thousands
         message, line = _describe(exc)
         return Outcome(path, None, message, line, type(exc).__name__)
-    return Outcome(path, payload)
+    return Outcome(path, payload, partial=partial)
+
+
+def _partial(report: Any) -> Optional[tuple[Optional[int], str]]:
+    """``(line, message)`` for a report read in part, else None."""
+    if report.complete:
+        return None
+    unread = sum(1 for _, value in report.cells() if value is None) - len(report.printed)
+    first = next(i for i in report.issues if i.severity == "error")
+    return first.line, _one_line(f"read in part ({unread} cells unread): {first.code} {first.message}")
 
 
 def _work_chunk(args: tuple[str, str, list[Any], Optional[int]]) -> list[Outcome]:
@@ -571,6 +584,8 @@ class BatchSummary(NamedTuple):
     warnings: int = 0
     seconds: float = 0.0
     stopped: bool = False
+    #: Files read in part: ``(source, line, message)`` (they count as parsed).
+    partial: tuple[tuple[str, Optional[int], str], ...] = ()
 
     @property
     def total(self) -> int:
@@ -605,6 +620,7 @@ def batch_parse(
     start = time.perf_counter()
     parsed = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
+    partial: list[tuple[str, Optional[int], str]] = []
     outcomes = iter_outcomes(files, writer.format, jobs=jobs, edition=edition, max_bytes=max_bytes)
     run = _Run(outcomes, progress, fail_fast)
     for outcome in run:
@@ -619,11 +635,15 @@ def batch_parse(
             raise OutputError(writer.name, exc) from exc
         if outcome.error is None:
             parsed += 1
+            if outcome.partial is not None:
+                partial.append((outcome.source, *outcome.partial))
         else:
             failures.append((outcome.source, outcome.line, outcome.kind or "Error", outcome.error))
         if written is not None:
             written(outcome)
-    return BatchSummary(parsed, failures, seconds=time.perf_counter() - start, stopped=run.stopped)
+    return BatchSummary(
+        parsed, failures, seconds=time.perf_counter() - start, stopped=run.stopped, partial=tuple(partial)
+    )
 
 
 def batch_validate(

@@ -218,9 +218,14 @@ def _report_summary(summary: BatchSummary, err: TextIO, *, quiet: bool, validate
         for source, line, kind, error in summary.failures:
             code = "read-error" if kind in READ_ERROR_KINDS else "parse-error"
             err.write(f"{display_source(source)}:{line or 1}: {code} {error}\n")
+    for source, line, message in summary.partial:
+        err.write(f"{display_source(source)}:{line or 1}: partial {message}\n")
     if quiet:
         return
-    text = f"{PROG}: {summary.parsed} of {summary.total} files parsed, {len(summary.failures)} failed"
+    text = f"{PROG}: {summary.parsed} of {summary.total} files parsed"
+    if summary.partial:
+        text += f" ({len(summary.partial)} in part)"
+    text += f", {len(summary.failures)} failed"
     if summary.failures:
         kinds = Counter(kind for _, _, kind, _ in summary.failures)
         text += " (" + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) + ")"

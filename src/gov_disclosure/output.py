@@ -3,7 +3,10 @@
 Every writer takes reports one at a time and writes them out at once (streaming:
 memory does not grow with the number of reports), plus *failures*: a source
 whose report could not be read, written as a row carrying its error so that no
-input disappears from the output without a trace.
+input disappears from the output without a trace.  A *partial* report (some cells
+left unread, see :attr:`Report.complete`) is written like any other, and each
+unread cell carries the reading issue's message in ``error`` (its value is empty):
+an unread cell is never mistaken for a blank one.
 
 =========  =====================================================================
 format     shape
@@ -16,12 +19,14 @@ format     shape
            ``\\n`` line ends, a header row.
 ``jsonl``  one JSON object per cell per line, keys :data:`OUTPUT_COLUMNS`;
            ``value`` is a number, a string for a decimal (``"3664.4476"``, as in
-           :meth:`Report.to_json`) or ``null``; ``error`` is ``null``.  A failure
+           :meth:`Report.to_json`) or ``null``; ``error`` is ``null`` (or, for an
+           unread cell of a partial report, the reading issue).  A failure
            is one object with ``source`` and ``error`` and every other key
            ``null``.
 ``json``   one JSON array, one object per input, one object per line: the object
-           of :meth:`Report.to_json` with a ``"source"`` key first; a failure is
-           ``{"source": ..., "error": ...}``.
+           of :meth:`Report.to_json` with a ``"source"`` key first, and, when
+           reading found issues, ``"complete"`` and ``"issues"`` (code, severity,
+           path, line, message); a failure is ``{"source": ..., "error": ...}``.
 ``parquet``one row per cell, columns :data:`OUTPUT_COLUMNS`, all ``string``
            except ``year`` (``int32``).  ``value`` is a **string** column holding
            the exact printed value (``"12"``, ``"3664.4476"``, null for a blank
@@ -49,7 +54,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Iterable, Optional, TextIO, Union
 
 from .errors import MissingExtraError
-from .records import RECORD_COLUMNS, cell_layout
+from .records import RECORD_COLUMNS, cell_layout, reading_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Report
@@ -300,10 +305,14 @@ class CSVWriter(Writer):
             (source or "", report.agency or "", "" if report.year is None else report.year, report.edition)
         )
         parts = []
-        for middle, (_, _, _, _, getter) in zip(_csv_middles(layout), layout, strict=True):
+        errors = reading_errors(report)
+        for middle, (path, _, _, _, getter) in zip(_csv_middles(layout), layout, strict=True):
             value = getter(report)
             if value is None:
                 text = ""
+                if errors and path in errors:
+                    parts.append(f"{head},{middle},,{_csv_field(errors[path])}\n")
+                    continue
             elif type(value) is int:
                 text = str(value)
             elif isinstance(value, Decimal):
@@ -333,10 +342,14 @@ class JSONLinesWriter(Writer):
             f'"year": {dumps(report.year)}, "edition": {dumps(report.edition)}, '
         )
         lines = []
-        for middle, (_, _, _, _, getter) in zip(_jsonl_parts(layout), layout, strict=True):
+        errors = reading_errors(report)
+        for middle, (path, _, _, _, getter) in zip(_jsonl_parts(layout), layout, strict=True):
             value = getter(report)
             if value is None:
                 text = "null"
+                if errors and path in errors:
+                    lines.append(f'{head}{middle}, "value": null, "error": {dumps(errors[path])}}}\n')
+                    continue
             elif type(value) is int:
                 text = str(value)
             else:
@@ -365,9 +378,14 @@ class JSONWriter(Writer):
 
     @staticmethod
     def encode(report: "Report", source: Optional[str] = None) -> str:
-        return json.dumps(
-            {"source": display_source(source), **report.to_dict()}, ensure_ascii=False, default=_json_value
-        )
+        item: dict[str, Any] = {"source": display_source(source), **report.to_dict()}
+        if report.issues:
+            item["complete"] = report.complete
+            item["issues"] = [
+                {"code": i.code, "severity": i.severity, "path": i.path, "line": i.line, "message": i.message}
+                for i in report.issues
+            ]
+        return json.dumps(item, ensure_ascii=False, default=_json_value)
 
     def _item(self, text: str) -> None:
         self._stream.write(("\n" if self._first else ",\n") + text)
@@ -431,6 +449,9 @@ class ParquetWriter(Writer):
             "value": [text_value(c[4](report)) for c in layout],
             "error": [None] * n,
         }
+        errors = reading_errors(report)
+        if errors:
+            columns["error"] = [errors.get(c[0]) for c in layout]
         return columns
 
     def write_payload(self, payload: dict[str, list[Any]]) -> None:

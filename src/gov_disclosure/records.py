@@ -36,6 +36,7 @@ __all__ = [
     "report_records",
     "iter_records",
     "cell_layout",
+    "reading_errors",
     "to_dataframe",
 ]
 
@@ -64,6 +65,29 @@ def cell_layout(report: "Report") -> tuple[Cell, ...]:
         layout = tuple((c.address, c.table, c.row, c.column, c.getter) for c in shape.cells)
         cached = _LAYOUTS[id(shape)] = (shape, layout)
     return cached[1]
+
+
+def reading_errors(report: "Report") -> dict[str, str]:
+    """``{address: message}`` for every cell a reading issue left unread.
+
+    A partial report's unread cells are ``None``; the outputs write this message in
+    their ``error`` column so an empty value is never mistaken for a blank cell.
+    An issue about a row or a table covers every cell of it.
+    """
+    if not report.issues:
+        return {}
+    errors: dict[str, str] = {}
+    located = [i for i in report.issues if i.severity == "error" and i.path]
+    if not located:
+        return {}
+    for address, _table, _row, _column, getter in cell_layout(report):
+        if getter(report) is not None:
+            continue
+        for issue in located:
+            if address == issue.path or address.startswith(issue.path + "."):
+                errors[address] = f"{issue.code}: {issue.message}"
+                break
+    return errors
 
 
 def iter_records(report: "Report", source: Optional[str] = None) -> Iterator[dict[str, Any]]:

@@ -147,7 +147,7 @@ def _sum_rule(report: Any, code: str, row: _schema.Row, parts: Sequence[str], wh
     actual = obj.total
 
     def column(path: str) -> str:
-        return shape.cell(path).label
+        return str(shape.cell(path).label)
 
     message = (
         f"{where}: {_terms(report, paths, column)} = {expected}, but {column(target)} is {actual}"
@@ -165,7 +165,7 @@ def balance(report: Any) -> Iterator[Issue]:
     shape = report.schema
 
     def row_label(path: str) -> str:
-        return shape.cell(path).row_label
+        return str(shape.cell(path).row_label)
 
     for column in (*APPLICANT_COLUMNS, "total"):
         values = [getattr(getattr(apps, r), column) for r in _ENDS]
