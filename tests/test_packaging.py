@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import gov_disclosure as gd
-from gov_disclosure import editions
 
 from .conftest import SEEDS
 

@@ -37,7 +37,7 @@ from html.parser import HTMLParser
 from typing import Any, Iterator, Optional, Union
 
 from ..errors import InputFormatError
-from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, table_lines
+from .grid import clean_cell, drop_repeated_header, has_report_tables, table_lines
 from .text import decode
 
 __all__ = ["html_to_text", "html_table_lines", "decode_html"]
