@@ -83,7 +83,7 @@ def scan(pdf: bytes, rng: random.Random, dpi: int, angle: float, noise: float, q
             pixels = np.asarray(image, dtype=np.float32)
             generator = np.random.default_rng(rng.randrange(2**32))
             pixels = pixels + generator.normal(0.0, noise, pixels.shape)
-            speckle = generator.random(pixels.shape) < 0.0008  # dust
+            speckle = generator.random(pixels.shape) < 0.0002  # dust
             pixels[speckle] = 40
             pixels = np.clip(pixels * 0.93 + 10, 0, 255).astype(np.uint8)  # grey paper, not pure black ink
             buffer = io.BytesIO()

@@ -25,7 +25,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any, Optional
+from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -113,7 +113,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             (args.scans / f"{path.stem}.txt").write_text(result.text, "utf-8")
     print("| document | edition | scale | script | dpi | pages | s/page | exact | wrong (flagged) | wrong (not flagged) | None | flagged exact | validation errors |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for name, plan, n, elapsed, counts, notes in rows:
+    for name, plan, n, elapsed, counts, _notes in rows:
         if counts is None:
             print(f"| {name} | {plan['edition']} | {plan['scale']} | | | {n} | {elapsed / max(n, 1):.1f} | refused | | | | | |")
             continue

@@ -4,6 +4,10 @@ Plain text needs nothing.  HTML, DOCX and PDF adapters (``html.py``, ``docx.py``
 ``pdf.py``) write one table row per line with cells separated by `` | `` and the
 narrative as plain lines, so the grammar and transformer are the same for every
 format.  The format is detected from the content, not only from the file name.
+
+Scanned pages (images, and PDF pages without a text layer) are read by OCR
+(``ocr.py``, the ``[ocr]`` extra); legacy office documents (``.doc``, ``.wps``,
+``.rtf``, ``.odt``) are converted to DOCX by LibreOffice (``office.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from .text import decode
 
 __all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
 
-FORMATS = ("text", "html", "docx", "pdf")
+FORMATS = ("text", "html", "docx", "pdf", "image", "doc", "rtf", "odt")
+
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
 
 
 def sniff(data: Union[str, bytes]) -> str:
@@ -32,6 +38,13 @@ def sniff(data: Union[str, bytes]) -> str:
     if isinstance(data, bytes):
         if data.startswith(b"%PDF"):
             return "pdf"
+        if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+            return "image"
+        from .office import office_kind
+
+        office = office_kind(data)
+        if office is not None:
+            return office
         if data.startswith(b"PK\x03\x04"):
             return "docx"
         head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -78,6 +91,14 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
         from .docx import docx_to_text
 
         return docx_to_text(data)
+    if format == "image":
+        from .ocr import image_to_text
+
+        return image_to_text(data).text
+    if format in ("doc", "rtf", "odt"):
+        from .office import office_to_text
+
+        return office_to_text(data, format)
     from .pdf import pdf_to_text
 
     return pdf_to_text(data)

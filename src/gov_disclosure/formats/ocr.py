@@ -107,7 +107,7 @@ def _engine() -> Any:
     if _ENGINE is not None:
         return _ENGINE
     try:
-        import onnxruntime  # noqa: F401
+        import onnxruntime  # type: ignore[import-untyped]  # noqa: F401
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError:
@@ -414,7 +414,7 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
         rows_out: list[list[list[Any]]] = []
         boxes_out: list[list[tuple[float, float, float, float]]] = []
         starts: dict[int, list[tuple[int, int]]] = {}
-        for root, (r0, c0, r1, c1) in g.cells.items():
+        for root, (r0, c0, _r1, _c1) in g.cells.items():
             starts.setdefault(r0, []).append((c0, root))
         for r in range(len(g.ys) - 1):
             row: list[list[Any]] = []
@@ -423,9 +423,9 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
                 r0, _, r1, c1 = g.cells[root]
                 inside = by_cell.get(root, [])
                 text = _join([_join([b.text for b in line]) for line in _lines_of(inside)])
-                cell = [c0, text]
-                row.append(cell)
-                cell_boxes[id(cell)] = inside
+                entry: list[Any] = [c0, text]
+                row.append(entry)
+                cell_boxes[id(entry)] = inside
                 row_boxes.append((g.xs[c0] * scale, g.ys[r0] * scale, g.xs[c1 + 1] * scale, g.ys[r1 + 1] * scale))
             rows_out.append(row)
             boxes_out.append(row_boxes)
@@ -459,9 +459,14 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
 _NUMBERISH = re.compile(r"[\d\s.,，。·'`:：()（）%元万-]*\d[\d\s.,，。·'`:：()（）%元万-]*")
 
 
+#: a number as OCR should read it: digits, thousands separators, one decimal point inside
+_CLEAN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\d+(?:\.\d+)?(?:万元|元|万|%)")
+
+
 def _uncertain_cells(boxes: list[_Box]) -> Optional[tuple[str, float, tuple[float, float, float, float]]]:
     sure = [b for b in boxes if is_value(b.text) or _NUMBERISH.fullmatch(b.text)]
-    low = [b for b in sure if b.confidence < LOW_CONFIDENCE]
+    low = [b for b in sure if b.confidence < LOW_CONFIDENCE
+           or (re.search(r"\d", b.text) and not _CLEAN_NUMBER.fullmatch(b.text))]
     if not low:
         return None
     bbox = (min(b.raw[0] for b in low), min(b.raw[1] for b in low), max(b.raw[2] for b in low),
@@ -515,7 +520,7 @@ def _assemble(pages: list[list[Any]], heights: list[float], cell_boxes: dict[int
                         if t != _blank():
                             offsets.append(pos)
                         pos += len(t) + 3
-                    for k, page, (text, conf, bbox) in lows:
+                    for k, page, (_read, conf, bbox) in lows:
                         uncertain.append(Uncertain(page + 1, bbox, wanted[k], conf, first + n + 1, offsets[k] + 1))
                     break
     return OcrText("\n".join(lines) + "\n", tuple(uncertain))
@@ -532,14 +537,6 @@ def _track(items: list[Any], number: int, boxes: dict[int, list[_Box]], into: di
         into[key] = (number, value)
 
 
-def _no_text(pages: int, images: bool) -> InputFormatError:
-    return InputFormatError(
-        f"the PDF has no text layer (its {pages} page(s) are "
-        + ("scanned images" if images else "empty")
-        + ") and OCR found no text of a report in them"
-    )
-
-
 def image_to_text(data: bytes) -> OcrText:
     """Report text from an image of a report page (PNG, JPEG, TIFF: every frame is a page)."""
     started = time.perf_counter()
@@ -553,7 +550,9 @@ def image_to_text(data: bytes) -> OcrText:
         frames = [ImageOps.exif_transpose(f.copy()) for f in ImageSequence.Iterator(picture)]
     except Exception as exc:
         raise InputFormatError(f"the file could not be read as an image ({type(exc).__name__}: {exc})") from None
-    pages, heights, cells = [], [], {}
+    pages: list[list[Any]] = []
+    heights: list[float] = []
+    cells: dict[int, tuple[int, list[_Box]]] = {}
     for number, frame in enumerate(frames):
         dpi = frame.info.get("dpi")
         scale = 72.0 / float(dpi[0]) if dpi and dpi[0] and float(dpi[0]) > 30 else _A4_WIDTH / frame.width
@@ -576,14 +575,14 @@ def pdf_to_text(data: bytes, *, force: bool = False) -> OcrText:
     started = time.perf_counter()
     pdfplumber = _import_pdfplumber()
     try:
-        import pypdfium2 as pdfium
+        import pypdfium2 as pdfium  # type: ignore[import-untyped]
     except ImportError:
         raise _missing("scanned PDF pages (OCR)") from None
     _engine()
     pages: list[list[Any]] = []
     heights: list[float] = []
     cells: dict[int, tuple[int, list[_Box]]] = {}
-    scanned = 0
+    scanned = textless = 0
     any_images = False
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -592,6 +591,7 @@ def pdf_to_text(data: bytes, *, force: bool = False) -> OcrText:
                 for number, page in enumerate(pdf.pages):
                     items, n_chars, n_images = _read_page(page, number)
                     any_images = any_images or n_images > 0
+                    textless += n_chars == 0
                     if n_chars == 0 or (force and n_images):
                         scanned += 1
                         image = document[number].render(scale=DPI / 72.0, grayscale=True).to_pil()
@@ -607,9 +607,19 @@ def pdf_to_text(data: bytes, *, force: bool = False) -> OcrText:
         raise _error(exc) from None
     if not pages:
         raise InputFormatError("the PDF has no pages")
-    if not any(pages):
-        raise _no_text(len(pages), any_images)
-    out = _assemble(pages, heights, cells)
-    if not has_report_tables(out.text) and not force and any_images:
-        return pdf_to_text(data, force=True)
+    out = _assemble(pages, heights, cells) if any(pages) else OcrText("")
+    if not has_report_tables(out.text):
+        if not force and any_images and scanned < len(pages):
+            return pdf_to_text(data, force=True)
+        if textless == len(pages):
+            raise InputFormatError(
+                f"the PDF has no text layer (its {len(pages)} page(s) are "
+                + ("scanned images" if any_images else "empty")
+                + ") and OCR found none of the report's tables in them"
+            )
+        raise InputFormatError(
+            "the PDF's text holds none of the report's tables (no 申请人情况, 第二十条第（一）项 or 未经复议直接起诉) "
+            "and OCR found none in its images either: the tables are probably pictures too faint, small or "
+            "damaged to read"
+        )
     return attrs.evolve(out, pages=len(pages), ocr_pages=scanned, seconds=time.perf_counter() - started)

@@ -28,7 +28,9 @@ Errors (:class:`~gov_disclosure.errors.InputFormatError`): the file is not a PDF
 or is damaged, it is encrypted with a password, it has no text layer (a scan),
 its fonts have no Unicode mapping, or its text holds no table of the report
 while its pages hold images (the tables are pictures).  The adapter never
-guesses numbers from a page it cannot read.
+guesses numbers from a page it cannot read: pages without a text layer (scans),
+and PDFs whose tables are pictures, are read by OCR when the ``[ocr]`` extra is
+installed (:mod:`gov_disclosure.formats.ocr`); without it the error names the extra.
 """
 
 from __future__ import annotations
@@ -38,11 +40,20 @@ import re
 from collections import Counter
 from typing import Any
 
-from ..errors import InputFormatError, MissingExtraError
 from .._normalize import PAGE_NUMBER, to_simplified
+from ..errors import InputFormatError, MissingExtraError
 from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
 __all__ = ["pdf_to_text"]
+
+_OCR_HINT = " (this library does it with the OCR extra: pip install 'gov-disclosure[ocr]')"
+
+
+def _ocr_available() -> bool:
+    from .ocr import available
+
+    return available()
+
 
 def _is_page_number(text: str) -> bool:
     return PAGE_NUMBER.fullmatch(to_simplified(text)) is not None
@@ -278,9 +289,10 @@ def pdf_to_text(data: bytes) -> str:
     pdfplumber = _import_pdfplumber()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages, heights, chars, images = [], [], 0, 0
+            pages, heights, chars, images, scans = [], [], 0, 0, 0
             for number, page in enumerate(pdf.pages):
                 items, n_chars, n_images = _read_page(page, number)
+                scans += n_chars == 0 and n_images > 0
                 pages.append(items)
                 heights.append(float(page.height))
                 chars += n_chars
@@ -291,11 +303,16 @@ def pdf_to_text(data: bytes) -> str:
         raise _error(exc) from None
     if not pages:
         raise InputFormatError("the PDF has no pages")
+    if scans and _ocr_available():
+        from .ocr import pdf_to_text as ocr_pdf_to_text
+
+        return ocr_pdf_to_text(data).text
     if chars == 0:
         raise InputFormatError(
             f"the PDF has no text layer (its {len(pages)} page(s) are "
             + ("scanned images" if images else "empty")
             + "); run OCR on it first, then parse the text"
+            + (_OCR_HINT if images else "")
         )
     _drop_heads_and_feet(pages, heights)
     items = [item for page in pages for item in page]
@@ -314,9 +331,13 @@ def pdf_to_text(data: bytes) -> str:
             "(it shows as '(cid:…)'); run OCR on it first"
         )
     if not has_report_tables(text) and images:
+        if _ocr_available():
+            from .ocr import pdf_to_text as ocr_pdf_to_text
+
+            return ocr_pdf_to_text(data, force=True).text
         raise InputFormatError(
             "the PDF's text holds none of the report's tables (no 申请人情况, 第二十条第（一）项 "
             f"or 未经复议直接起诉) but its pages hold {images} image(s): the tables are probably "
-            "pictures; run OCR on them first"
+            "pictures; run OCR on them first" + _OCR_HINT
         )
     return text
