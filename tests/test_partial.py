@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -166,8 +167,12 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
     if kind == "swap":
         j = min(n - 1, i + rnd.randint(1, 3))
         lines[i], lines[j] = lines[j], lines[i]
-        # every line between the two changed places relative to them
-        return "\n".join(lines), set(range(i + 1, j + 2))
+        # every line between the two changed places relative to them, and a moved label
+        # re-labels the numbers printed after it, up to the next label
+        end = j + 1
+        while end < n and re.fullmatch(r"[\s|]*[-+\d.,—/]*[\s|]*", lines[end]):
+            end += 1
+        return "\n".join(lines), set(range(i + 1, end + 1))
     if kind == "cut":
         return "\n".join(lines[:i]), set(range(i, n + 1))
     if kind == "join":

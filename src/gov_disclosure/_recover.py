@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 from lark import Token
 
 from . import schema as _schema
+from . import _split
 from ._build import Built
 from ._grammar import BLANK
 from ._lexer import MAX_JOIN, base_name
@@ -57,6 +58,110 @@ _SHORT = 4
 #: over two lines): it belongs to a run of numbers, and a row whose run holds a
 #: piece is not read.
 _NUMBERISH = re.compile(r"[-+]?\d[\d,.]*")
+
+
+#: A printed piece the split solver takes: a run of digits, a ``1,234`` number, a decimal.
+_PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
+_DIGITS = re.compile(r"\d[\d,.]*")
+
+#: Table 三's rows whose sums the column rules use (by field name).
+_INFLOW = ("new_received", "carried_over")
+_OUTFLOW = ("carried_forward",)
+_TOTAL = "total"
+
+
+def _unglue(cells: Sequence[Cell], compiled: "CompiledEdition") -> list[Cell]:
+    """Cells in which labels and numbers were glued together (the separators were
+    lost: ``一、本年新收政府信息公开申请数量640020470二、上年结转…``), cut at the labels the
+    grammar knows: each label becomes a cell, each run of digits between labels a cell.
+    A cell is cut only when it consists of nothing but labels and runs of digits."""
+    lexer = compiled.lexer
+    value = compiled.value_re.match
+    combined: Optional["re.Pattern[str]"] = None
+    labels_of = set(lexer.row_sizes)
+    out: list[Cell] = []
+    for cell in cells:
+        text = cell.text
+        if text is ROW_END or len(text) < 5 or value(text):
+            out.append(cell)
+            continue
+        known = lexer.tokenize(text)
+        if known is not None and all(base_name(kind) != "VALUE" for kind, _ in known):
+            out.append(cell)
+            continue
+        if combined is None:
+            names = [(name, rx) for name, rx in lexer.patterns if base_name(name) not in ("VALUE", "TEXT")]
+            names.sort(key=lambda item: -len(item[1].pattern))
+            combined = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in names))
+        pieces: list[Cell] = []
+        at = 0
+        for m in combined.finditer(text):
+            if m.end() == m.start():
+                continue
+            if m.start() > at:
+                pieces.extend(_gap(text[at : m.start()], cell, at))
+            pieces.append(Cell(m.group(), cell.line, cell.column + m.start()))
+            at = m.end()
+        if at < len(text):
+            pieces.extend(_gap(text[at:], cell, at))
+        # a run of digits is a glued number only right after a row label and right
+        # before a label or the end of the cell; elsewhere (``2022年``, ``其中予以公开20件``)
+        # it is part of the text around it
+        pieces = _merge_text(_numbers_in_place(pieces, lexer, labels_of))
+        if not any(lexer.tokenize(p.text) for p in pieces):
+            out.append(cell)
+            continue
+        out.extend(pieces)
+    return out
+
+
+_TEXT = "\x00"  # marks a piece as text while pieces are sorted out
+
+
+def _numbers_in_place(pieces: list[Cell], lexer: Any, row_labels: set[str]) -> list[Cell]:
+    """Pieces with each run of digits that is not a glued table number marked as text."""
+    out = []
+    for k, piece in enumerate(pieces):
+        if _DIGITS.fullmatch(piece.text):
+            before = lexer.tokenize(pieces[k - 1].text) if k else None
+            after_ok = k + 1 >= len(pieces) or bool(lexer.tokenize(pieces[k + 1].text)) or bool(
+                _DIGITS.fullmatch(pieces[k + 1].text)
+            )
+            if not (before and before[-1][0] in row_labels and after_ok):
+                piece = piece._replace(text=_TEXT + piece.text)
+        elif not lexer.tokenize(piece.text):
+            piece = piece._replace(text=_TEXT + piece.text)
+        out.append(piece)
+    return out
+
+
+def _merge_text(pieces: list[Cell]) -> list[Cell]:
+    """Neighbouring text pieces joined into one cell again."""
+    out: list[Cell] = []
+    for piece in pieces:
+        if piece.text.startswith(_TEXT):
+            text = piece.text[1:]
+            if out and out[-1].text.startswith(_TEXT):
+                out[-1] = out[-1]._replace(text=out[-1].text + text)
+            else:
+                out.append(piece._replace(text=_TEXT + text))
+        else:
+            out.append(piece)
+    return [p._replace(text=p.text[1:]) if p.text.startswith(_TEXT) else p for p in out]
+
+
+def _gap(text: str, cell: Cell, offset: int) -> list[Cell]:
+    """The text between two labels: its runs of digits as number cells, the rest as text."""
+    out: list[Cell] = []
+    at = 0
+    for m in _DIGITS.finditer(text):
+        if m.start() > at and text[at : m.start()].strip():
+            out.append(Cell(text[at : m.start()].strip(), cell.line, cell.column + offset + at))
+        out.append(Cell(m.group().rstrip(",."), cell.line, cell.column + offset + m.start()))
+        at = m.end()
+    if at < len(text) and text[at:].strip():
+        out.append(Cell(text[at:].strip(), cell.line, cell.column + offset + at))
+    return out
 
 
 class _Occurrence:
@@ -233,6 +338,7 @@ def recover(
 
     Raises ``cause`` again when not a single row can be read.
     """
+    cells = _unglue(cells, compiled)
     reader = _Reader(cells, compiled, gmap)
     shape = reader.shape
     builder = compiled.builder
@@ -260,10 +366,29 @@ def recover(
         by_row.setdefault(occ.row.address, []).append(occ)
 
     numeral = {t.key: t.numeral for t in shape.tables}
+    glued: dict[str, _Occurrence] = {}
+    glued_ends: set[int] = set()
     for pos, occ in enumerate(chosen):
         row = occ.row
         where = f"table {numeral[row.table]}: row {row.label}"
         printed = " ".join(c.text for c in occ.values)
+        if (
+            row.table == "applications"
+            and len(occ.values) < len(row.cells)
+            and all(_PLAIN.fullmatch(c.text) for c in occ.values)
+            and (len(occ.values) == 1 or all(c.line == occ.line for c in occ.values))
+            and (
+                occ.start == 0
+                or not reader.is_value(cells[occ.start - 1].text)
+                or occ.start in consumed_ends
+                or occ.start in glued_ends
+            )
+        ):
+            # fewer pieces than cells, on the label's own line, nothing stray before the
+            # label: the separators between the cells were lost; split below
+            glued[row.address] = occ
+            glued_ends.add(occ.end)
+            continue
         if not occ.exact:
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
@@ -309,6 +434,9 @@ def recover(
                 continue
         read[row.address] = built
 
+    if glued:
+        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type))
+
     if not read:
         raise cause
 
@@ -346,6 +474,65 @@ def recover(
     return tables, issues
 
 
+def _split_glued(
+    glued: dict[str, _Occurrence],
+    chosen: list[_Occurrence],
+    read: dict[str, Built],
+    shape: _schema.Schema,
+    builder: Any,
+    value_type: str,
+) -> list[Issue]:
+    """Table-三 rows whose cell separators were lost, split by the template's arithmetic
+    (:mod:`gov_disclosure._split`): a row's own sum, then the column rules across the rows.
+    A split is taken only when it is the only one consistent with everything printed."""
+    issues: list[Issue] = []
+    rows = shape.table("applications").rows
+    by_address = {o.row.address: o for o in chosen if o.row.table == "applications"}
+    pieces: dict[str, list[str]] = {}
+    for address, occ in by_address.items():
+        if address in glued or (address in read and all(_PLAIN.fullmatch(c.text) for c in occ.values)):
+            pieces[address] = [c.text for c in occ.values]
+    ends = {r.chain[0] for r in rows}
+    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
+    result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
+    if _TOTAL not in named or not ends.issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
+        result = {a: _split.RowSplit(None, (), "no column rules") for a in pieces}
+    else:
+        result = _split.split_table(
+            pieces,
+            result_rows=result_rows,
+            total_row=named[_TOTAL],
+            inflow_rows=[named[n] for n in _INFLOW],
+            outflow_rows=[named[n] for n in _OUTFLOW],
+            cells=len(rows[0].cells),
+        )
+    for address, occ in glued.items():
+        row = occ.row
+        where = f"table 三: row {row.label}"
+        printed = " ".join(c.text for c in occ.values)
+        outcome = result.get(address)
+        if outcome is None or outcome.value is None:
+            reason = outcome.reason if outcome is not None else "not split"
+            shown = "; ".join(" ".join(map(str, c)) for c in (outcome.candidates if outcome else ())[:4])
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: the separators between its cells were lost ({printed!r}) and the template's "
+                f"arithmetic does not decide the split ({reason}{': ' + shown if shown else ''}): "
+                "the row is not read",
+                occ, printed))
+            continue
+        first = occ.values[0]
+        tokens = [Token(value_type, str(n), line=first.line, column=first.column) for n in outcome.value]
+        read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
+        split = " ".join(map(str, outcome.value[:-1])) + f" | {outcome.value[-1]}"
+        issues.append(Issue(
+            "value.inferred", "warning",
+            f"{where}: the separators between its cells were lost ({printed!r}); the only split that "
+            f"the template's arithmetic allows is {split}",
+            address, line=first.line, column=first.column, printed=printed))
+    return issues
+
+
 def _issue(code: str, path: str, message: str, occ: _Occurrence, printed: str) -> Issue:
     return Issue(code, "error", message, path, line=occ.line, column=occ.column, printed=printed or None)
 
@@ -378,6 +565,8 @@ def _appeals(
         if not run:
             continue
         span = (i, k)
+        if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
+            return _appeals_glued(run, table, sizes, builder, value_type, read), span
         if len(run) != sum(sizes) or len(set(Counter(c.line for c in run).values())) > 1:
             return Issue(
                 "parse.row_unreadable", "error",
@@ -395,6 +584,33 @@ def _appeals(
             at += size
         return None, span
     return None, (0, 0)
+
+
+def _appeals_glued(
+    run: list[Cell], table: _schema.Table, sizes: list[int], builder: Any, value_type: str, read: dict[str, Built]
+) -> Issue:
+    """Table 四 printed with fewer pieces than cells: split by each group's own sum."""
+    printed = " ".join(c.text for c in run)
+    first = run[0]
+    size = sizes[0]
+    outcome = _split.split_appeals([c.text for c in run], groups=len(sizes), size=size)
+    if outcome.unique is None or any(s != size for s in sizes):
+        shown = "; ".join(" ".join(map(str, c)) for c in outcome.candidates[:4])
+        return Issue(
+            "parse.row_unreadable", "error",
+            f"table 四: the separators between its cells were lost ({printed!r}) and each group's sum does not "
+            f"decide the split ({outcome.reason}{': ' + shown if shown else ''}): the table is not read",
+            "appeals", line=first.line, column=first.column, printed=printed)
+    at = 0
+    for row, n in zip(table.rows, sizes):
+        tokens = [Token(value_type, str(v), line=first.line, column=first.column) for v in outcome.unique[at : at + n]]
+        read[row.address] = builder._handlers[row.name](tokens)  # noqa: SLF001
+        at += n
+    return Issue(
+        "value.inferred", "warning",
+        f"table 四: the separators between its cells were lost ({printed!r}); the only split that each "
+        f"group's sum allows is {' '.join(map(str, outcome.unique))}",
+        "appeals", line=first.line, column=first.column, printed=printed)
 
 
 def _assemble(builder: Any, name: str, cls: type, chain: tuple[str, ...], read: dict[str, Built]) -> Built:

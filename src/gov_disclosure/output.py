@@ -319,6 +319,9 @@ class CSVWriter(Writer):
                 text = format(value, "f")
             else:
                 text = _csv_field(str(value))
+            if errors and path in errors:  # an inferred value says so
+                parts.append(f"{head},{middle},{text},{_csv_field(errors[path])}\n")
+                continue
             parts.append(f"{head},{middle},{text},\n")
         return "".join(parts)
 
@@ -354,6 +357,9 @@ class JSONLinesWriter(Writer):
                 text = str(value)
             else:
                 text = dumps(_json_value(value))
+            if errors and path in errors:  # an inferred value says so
+                lines.append(f'{head}{middle}, "value": {text}, "error": {dumps(errors[path])}}}\n')
+                continue
             lines.append(f'{head}{middle}, "value": {text}, "error": null}}\n')
         return "".join(lines)
 

@@ -68,25 +68,28 @@ def cell_layout(report: "Report") -> tuple[Cell, ...]:
 
 
 def reading_errors(report: "Report") -> dict[str, str]:
-    """``{address: message}`` for every cell a reading issue left unread.
+    """``{address: message}`` for every cell a reading issue left unread, and every
+    cell whose value was inferred (``value.inferred``: its separators were lost and
+    the template's arithmetic allowed one split only).
 
     A partial report's unread cells are ``None``; the outputs write this message in
-    their ``error`` column so an empty value is never mistaken for a blank cell.
-    An issue about a row or a table covers every cell of it.
+    their ``error`` column so an empty value is never mistaken for a blank cell, and
+    an inferred value never for a printed one.  An issue about a row or a table
+    covers every cell of it.
     """
     if not report.issues:
         return {}
-    errors: dict[str, str] = {}
-    located = [i for i in report.issues if i.severity == "error" and i.path]
+    located = [i for i in report.issues if i.path and (i.severity == "error" or i.code == "value.inferred")]
     if not located:
         return {}
+    errors: dict[str, str] = {}
     for address, _table, _row, _column, getter in cell_layout(report):
-        if getter(report) is not None:
-            continue
+        value = getter(report)
         for issue in located:
             if address == issue.path or address.startswith(issue.path + "."):
-                errors[address] = f"{issue.code}: {issue.message}"
-                break
+                if (value is None) == (issue.code != "value.inferred"):
+                    errors[address] = f"{issue.code}: {issue.message}"
+                    break
     return errors
 
 
