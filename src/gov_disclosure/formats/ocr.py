@@ -61,9 +61,12 @@ class Uncertain:
 
     ``page`` (1-based) and ``bbox`` (``x0, top, x1, bottom`` in pixels of the page
     image as OCR saw it: the image file itself, or the PDF page rasterised at
-    :data:`DPI`) say where it was printed; ``text`` is what was read, ``confidence``
+    :data:`DPI`) say where it was printed; ``text`` is what OCR read there, ``confidence``
     the lowest confidence of its characters; ``line`` and ``column`` (1-based) where
-    the cell stands in :attr:`OcrText.text`.
+    the cell stands in :attr:`OcrText.text`.  A number is listed when a character's
+    confidence is under :data:`LOW_CONFIDENCE`, when it is not a well-formed number
+    (``1O``, ``3,45``), or when a stray mark read beside it was left out of the text
+    (the dust in ``0.`` or ``.4``: ``text`` keeps it, the cell holds ``0``).
     """
 
     page: int
@@ -141,6 +144,7 @@ class _Box:
     bottom: float
     confidence: float  # the lowest character confidence
     raw: tuple[float, float, float, float]  # in pixels of the original image
+    read: str = ""  # the text as OCR read it, when a stray mark was left out of ``text``
 
     @property
     def cx(self) -> float:
@@ -159,7 +163,8 @@ def _ocr(gray: Any) -> tuple[list[Any], float]:
     """OCR boxes ``(quad, text, min char confidence)`` of a grayscale page, and the page's skew (radians)."""
     import numpy as np
 
-    result = _engine()(gray, return_word_box=True, return_single_char_box=True)
+    result = _engine()(gray, use_det=True, use_cls=False, use_rec=True, return_word_box=True,
+                       return_single_char_box=True)
     if result.boxes is None or result.txts is None:
         return [], 0.0
     out = []
@@ -169,12 +174,14 @@ def _ocr(gray: Any) -> tuple[list[Any], float]:
         read = [(str(c[0]), float(c[1])) for c in chars if c and str(c[0]).strip()] if chars else []
         if read and "".join(t for t, _ in read) == "".join(text.split()):
             trimmed, conf = _trim_specks(read)
+            original = text
             if len(trimmed) < len(read):
                 text = trimmed
         else:
             conf = float(score)
+            original = text
         q = np.asarray(quad, dtype=float)
-        out.append((q, text, conf))
+        out.append((q, text, conf, original if original != text else ""))
         width = q[1][0] - q[0][0]
         if width > 5 * max(1.0, q[3][1] - q[0][1]):  # long boxes tell the skew
             angles.append(math.atan2(q[1][1] - q[0][1], width))
@@ -218,14 +225,14 @@ _SPECK = ".,·'`:;，。、"
 
 
 def _trim_specks(chars: list[tuple[str, float]]) -> tuple[str, float]:
-    """A box's text and its least sure character, without the dust OCR reads as a dot at
-    either end of a number (``0.``, ``.4``: a mark not sure of itself beside digits).
-    Digits are never changed."""
+    """A box's text and its least sure character, without the dust OCR reads as a mark at
+    either end of a number (``0.``, ``.4``).  Digits are never changed; a number from which
+    a mark was left out is listed as uncertain all the same (see :func:`_uncertain_cells`)."""
     text = "".join(t for t, _ in chars)
     if re.fullmatch(r"[\d" + re.escape(_SPECK) + r"]+", text) and re.search(r"\d", text):
-        while len(chars) > 1 and chars[0][0] in _SPECK and chars[0][1] < LOW_CONFIDENCE:
+        while len(chars) > 1 and chars[0][0] in _SPECK:
             chars = chars[1:]
-        while len(chars) > 1 and chars[-1][0] in _SPECK and chars[-1][1] < LOW_CONFIDENCE:
+        while len(chars) > 1 and chars[-1][0] in _SPECK:
             chars = chars[:-1]
     return "".join(t for t, _ in chars), min(c for _, c in chars)
 
@@ -359,6 +366,18 @@ def _join(texts: Sequence[str]) -> str:
     return out
 
 
+def _cell_text(lines: Sequence[str]) -> str:
+    """A table cell's text from its lines: a number wrapped in a narrow cell (``2323`` / ``6``)
+    is one number again; other lines are joined as text."""
+    out = ""
+    for line in lines:
+        if out and out[-1].isdigit() and line[:1].isdigit():
+            out += line
+        else:
+            out = _join([out, line]) if out else line
+    return out
+
+
 def _lines_of(boxes: list[_Box]) -> list[list[_Box]]:
     """Boxes grouped into lines by their baselines, each line left to right."""
     lines: list[list[_Box]] = []
@@ -376,6 +395,44 @@ def _lines_of(boxes: list[_Box]) -> list[list[_Box]]:
     return lines
 
 
+def _reread(turned: Any, g: _Grid, span: list[int], px: float, matrix: Any) -> Optional[_Box]:
+    """A box for a table cell where detection found no text but the cell holds ink the size of
+    a character (a lone ``0`` is easily missed): its text recognised from the cell alone."""
+    import cv2
+    import numpy as np
+
+    r0, c0, r1, c1 = span
+    margin = 2.0 * px
+    x0, x1 = int(g.xs[c0] + margin), int(g.xs[c1 + 1] - margin)
+    y0, y1 = int(g.ys[r0] + margin), int(g.ys[r1 + 1] - margin)
+    if x1 - x0 < 3 * px or y1 - y0 < 3 * px:
+        return None
+    crop = turned[y0:y1, x0:x1]
+    ink = cv2.dilate((crop < 128).astype(np.uint8), np.ones((3, 3), np.uint8))  # a thin glyph in one piece
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    marks = [s for s in stats[1:] if s[3] >= 3.0 * px and s[3] <= (y1 - y0) - 1 and s[2] <= (x1 - x0) - 1]
+    if not marks:
+        return None
+    left = min(s[0] for s in marks)
+    top = min(s[1] for s in marks)
+    right = max(s[0] + s[2] for s in marks)
+    bottom = max(s[1] + s[3] for s in marks)
+    pad = max(4, int(0.4 * (bottom - top)))
+    piece = np.full((bottom - top + 2 * pad, right - left + 2 * pad), 255, dtype=np.uint8)
+    piece[pad:pad + bottom - top, pad:pad + right - left] = crop[top:bottom, left:right]
+    result = _engine()(piece, use_det=False, use_cls=False, use_rec=True)
+    texts = getattr(result, "txts", None)
+    if not texts or not (is_value(clean_cell(texts[0])) or _NUMBERISH.fullmatch(clean_cell(texts[0]))):
+        return None  # not a number: the cell is left as it was found, blank
+    confidence = float(result.scores[0]) if getattr(result, "scores", None) else 0.0
+    box = (x0 + left, y0 + top, x0 + right, y0 + bottom)
+    back = cv2.invertAffineTransform(matrix)
+    corners = np.array([[box[0], box[1], 1.0], [box[2], box[3], 1.0]]) @ back.T
+    raw = (float(corners[:, 0].min()), float(corners[:, 1].min()), float(corners[:, 0].max()),
+           float(corners[:, 1].max()))
+    return _Box(clean_cell(texts[0]), float(box[0]), float(box[1]), float(box[2]), float(box[3]), confidence, raw)
+
+
 def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float, float, dict[int, list[_Box]]]:
     """The page's items (``pdf._Table`` and ``pdf._Line``, in points, top to bottom), its
     height and width in points, and the OCR boxes of each table cell (by ``id`` of the cell)."""
@@ -388,14 +445,14 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
     turned, matrix = _rotate(gray, skew)
     px = 1.0 / scale  # pixels per point
     boxes: list[_Box] = []
-    for quad, text, conf in found:
+    for quad, text, conf, original in found:
         text = clean_cell(text)
         if not text:
             continue
         pts = np.hstack([quad, np.ones((4, 1))]) @ matrix.T
         raw = (float(quad[:, 0].min()), float(quad[:, 1].min()), float(quad[:, 0].max()), float(quad[:, 1].max()))
         boxes.append(_Box(text, float(pts[:, 0].min()), float(pts[:, 1].min()), float(pts[:, 0].max()),
-                          float(pts[:, 1].max()), conf, raw))
+                          float(pts[:, 1].max()), conf, raw, original))
     grids = _find_grids(turned, px) if boxes else []
     items: list[Any] = []
     cell_boxes: dict[int, list[_Box]] = {}
@@ -411,6 +468,11 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
             rest.append(box)
     for g in grids:
         by_cell = in_grid[id(g)]
+        for root, span in g.cells.items():
+            if root not in by_cell:
+                found_box = _reread(turned, g, span, px, matrix)
+                if found_box is not None:
+                    by_cell[root] = [found_box]
         rows_out: list[list[list[Any]]] = []
         boxes_out: list[list[tuple[float, float, float, float]]] = []
         starts: dict[int, list[tuple[int, int]]] = {}
@@ -422,7 +484,7 @@ def _page_items(image: Any, number: int, scale: float) -> tuple[list[Any], float
             for c0, root in sorted(starts.get(r, [])):
                 r0, _, r1, c1 = g.cells[root]
                 inside = by_cell.get(root, [])
-                text = _join([_join([b.text for b in line]) for line in _lines_of(inside)])
+                text = _cell_text([_join([b.text for b in line]) for line in _lines_of(inside)])
                 entry: list[Any] = [c0, text]
                 row.append(entry)
                 cell_boxes[id(entry)] = inside
@@ -465,13 +527,13 @@ _CLEAN_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?|-?\d
 
 def _uncertain_cells(boxes: list[_Box]) -> Optional[tuple[str, float, tuple[float, float, float, float]]]:
     sure = [b for b in boxes if is_value(b.text) or _NUMBERISH.fullmatch(b.text)]
-    low = [b for b in sure if b.confidence < LOW_CONFIDENCE
+    low = [b for b in sure if b.confidence < LOW_CONFIDENCE or b.read
            or (re.search(r"\d", b.text) and not _CLEAN_NUMBER.fullmatch(b.text))]
     if not low:
         return None
     bbox = (min(b.raw[0] for b in low), min(b.raw[1] for b in low), max(b.raw[2] for b in low),
             max(b.raw[3] for b in low))
-    return " ".join(b.text for b in low), min(b.confidence for b in low), bbox
+    return " ".join(b.read or b.text for b in low), min(b.confidence for b in low), bbox
 
 
 def _assemble(pages: list[list[Any]], heights: list[float], cell_boxes: dict[int, tuple[int, list[_Box]]]) -> OcrText:
@@ -481,6 +543,7 @@ def _assemble(pages: list[list[Any]], heights: list[float], cell_boxes: dict[int
     _drop_heads_and_feet(pages, heights)
     items = [item for page in pages for item in page]
     _join_tables(items)
+    _join_cut_numbers(items, cell_boxes)
     items = _narrative(items)
     lines: list[str] = []
     uncertain: list[Uncertain] = []
@@ -493,7 +556,7 @@ def _assemble(pages: list[list[Any]], heights: list[float], cell_boxes: dict[int
                     low = _uncertain_cells([box])
                     col = item.text.find(box.text)
                     if low is not None and col >= 0:
-                        uncertain.append(Uncertain(page + 1, low[2], box.text, low[1], len(lines) + 1, col + 1))
+                        uncertain.append(Uncertain(page + 1, low[2], low[0], low[1], len(lines) + 1, col + 1))
             lines.append(item.text)
             continue
         out = table_lines(_as_grid(item.rows))
@@ -520,10 +583,51 @@ def _assemble(pages: list[list[Any]], heights: list[float], cell_boxes: dict[int
                         if t != _blank():
                             offsets.append(pos)
                         pos += len(t) + 3
-                    for k, page, (_read, conf, bbox) in lows:
-                        uncertain.append(Uncertain(page + 1, bbox, wanted[k], conf, first + n + 1, offsets[k] + 1))
+                    for k, page, (read, conf, bbox) in lows:
+                        uncertain.append(Uncertain(page + 1, bbox, read, conf, first + n + 1, offsets[k] + 1))
                     break
     return OcrText("\n".join(lines) + "\n", tuple(uncertain))
+
+
+_DIGITS = re.compile(r"\d[\d,]*")
+
+
+def _join_cut_numbers(items: list[Any], cell_boxes: dict[int, tuple[int, list[_Box]]]) -> None:
+    """A table row cut by a page break with its numbers wrapped (``2323`` at the foot of one
+    page, ``7`` at the head of the next): the digits are joined again, and the number is
+    listed as uncertain.  Only when every text of the new page's first row is digits under
+    a number of the old page's last row, in the same column."""
+    from .pdf import _TOLERANCE, _open_cells, _Table
+
+    for a, b in zip(items, items[1:]):
+        if not (isinstance(a, _Table) and isinstance(b, _Table) and b.page == a.page + 1 and b.rows
+                and abs(a.x0 - b.x0) <= 2 * _TOLERANCE and abs(a.x1 - b.x1) <= 2 * _TOLERANCE):
+            continue
+        openings = _open_cells(a)
+        pairs: list[tuple[list[Any], list[Any]]] = []
+        for cell, box in zip(b.rows[0], b.boxes[0]):
+            text = clean_cell(cell[1])
+            if not text:
+                continue
+            above = [(r, j) for r, j, abox in openings
+                     if abs(abox[0] - box[0]) <= 2 * _TOLERANCE and abs(abox[2] - box[2]) <= 2 * _TOLERANCE]
+            if not _DIGITS.fullmatch(text) or not above or not _DIGITS.fullmatch(clean_cell(a.rows[above[0][0]][above[0][1]][1])):
+                pairs = []
+                break
+            pairs.append((a.rows[above[0][0]][above[0][1]], cell))
+        if not pairs:
+            continue
+        for upper, lower in pairs:
+            first, second = clean_cell(upper[1]), clean_cell(lower[1])
+            page, boxes = cell_boxes.get(id(upper), (a.page, []))
+            _, more = cell_boxes.get(id(lower), (b.page, []))
+            upper[1] = first + second
+            everything = boxes + more
+            conf = min((x.confidence for x in everything), default=0.0)
+            raw = more[0].raw if more else (boxes[0].raw if boxes else (0.0, 0.0, 0.0, 0.0))
+            joined = _Box(upper[1], 0.0, 0.0, 0.0, 0.0, conf, raw, f"{first} | {second} (cut by the page break)")
+            cell_boxes[id(upper)] = (b.page if more else page, [joined])
+        del b.rows[0], b.boxes[0]
 
 
 def _blank() -> str:
