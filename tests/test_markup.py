@@ -95,3 +95,22 @@ def test_box_drawn_tables_are_read_by_their_columns() -> None:
     for path in BOXED:
         report = gd.parse(path.read_text(encoding="utf-8"))
         assert report == gd.Report.from_json((expected / f"{path.stem}.json").read_text(encoding="utf-8")), path.stem
+
+
+def test_an_html_cell_printing_two_numbers_never_shifts_its_row() -> None:
+    """Table 四 whose row lost a cell and prints two numbers in another (``3<br/>0``): the
+    count is right again, but the numbers after that cell would sit one column off.
+    The two-number cell is unreadable; nothing moves one column."""
+    report = gd.parse_file(EXAMPLE)
+    html = render_html(report)
+    values = [str(v) for a, v in report.cells() if a.startswith("appeals.")]
+    head, _, body = html.rpartition("<tr>")
+    cells = body.split("</td>")
+    assert len([c for c in cells if "<td" in c]) == 15
+    second = cells[1][: cells[1].index("<td")] + f"<td>{values[0]}<br/>{values[1]}"
+    broken = head + "<tr>" + "</td>".join([second, *cells[2:]])  # 14 cells, 15 numbers
+    parsed = gd.parse(broken)
+    want = dict(report.cells())
+    for address, value in parsed.cells():
+        assert value is None or value == want[address], address
+    assert parsed.appeals.review.upheld is None and not parsed.complete

@@ -215,3 +215,53 @@ def test_json_of_a_partial_report_keeps_none() -> None:
     data = json.loads(report.to_json())
     assert data["applications"]["total"]["total"] is None
     assert gd.Report.from_json(report.to_json()) == report
+
+
+# --- two copies of the tables ---------------------------------------------------------------
+
+
+def _two_copies(change: bool) -> tuple[gd.Report, str]:
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "pipes_2021.txt")
+    text = render(base, "pipe")
+    data = base.to_dict()
+    if change:
+        data["applications"]["granted"]["research"] += 1
+        data["applications"]["granted"]["total"] += 1
+        data["appeals"]["review"]["upheld"] += 1
+        data["appeals"]["review"]["total"] += 1
+    second = render(gd.Report.from_dict(data), "pipe")
+    start = second.index("二、主动公开政府信息情况")
+    return base, text + "\n打印版\n" + second[start:]
+
+
+def test_equal_copies_of_the_tables_are_fine() -> None:
+    base, text = _two_copies(change=False)
+    assert gd.parse(text, strict=True) == base
+    assert gd.parse(text).complete
+
+
+def test_copies_that_disagree_are_never_a_silent_choice() -> None:
+    base, text = _two_copies(change=True)
+    with pytest.raises(gd.ParseError) as info:
+        gd.parse(text, strict=True)
+    assert info.value.code == "tables.conflicting_copy"
+    report = gd.parse(text)
+    assert not report.complete
+    assert report.applications.granted.research is None and report.appeals.review.upheld is None
+    conflicts = {i.path: i for i in report.issues if i.code == "parse.conflicting_copy"}
+    assert set(conflicts) == {"applications.granted", "appeals"}
+    # the rows both copies agree on are read
+    assert report.applications.new_received == base.applications.new_received
+    assert report.active_disclosure == base.active_disclosure
+
+
+def test_a_text_ending_right_after_table_four_may_be_truncated() -> None:
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "pipes_2021.txt")
+    text = render(base, "newline")
+    cut = text[: text.index("五、")].rstrip()
+    last = str(base.appeals.litigation_after_review.total)
+    assert cut.endswith(last)
+    report = gd.parse(cut[:-1] if len(last) > 1 else cut)
+    (issue,) = [i for i in report.issues if i.code == "text.may_be_truncated"]
+    assert issue.severity == "warning" and issue.path == "appeals" and issue.line == len(cut.split("\n"))
+    assert not [i for i in gd.parse(text).issues if i.code == "text.may_be_truncated"]

@@ -174,7 +174,14 @@ def explain(
     in_table = [e for e in expected if e in gmap.table_of or e == value_type]
     wanted = join_expected([gmap.describe(e) for e in (in_table or expected) if e != "TEXT"]) or "more cells"
 
-    if row is not None and value_type in expected and seen < row.size:
+    if tok is not None and tok.type == "NUMBER_PIECE":
+        previous = before[-1] if before else None
+        code = "number.split"
+        message = (
+            f"{where}the number {str(previous)!r} continues in the next cell ({_show(tok)}): a number cut in "
+            "two cannot be read safely"
+        )
+    elif row is not None and value_type in expected and seen < row.size:
         found = "the end of the text" if tok is None else _found(gmap, tok)
         if tok is not None and tok.type not in gmap.rows and not tok.type == value_type and _looks_garbled(str(tok)):
             code = "number.garbled"

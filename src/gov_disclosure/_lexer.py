@@ -31,6 +31,9 @@ MAX_JOIN = 12
 
 _new_str = str.__new__
 
+#: A cell that can only continue the number before it: ``.4476``, ``,234``.
+_PIECE = re.compile(r"[.,，．]\d+(?:[.,]\d+)*")
+
 
 class CellStream:
     """The parser's input: the cells of one report, and the tokens lexed so far."""
@@ -148,6 +151,14 @@ class CellLexer(Lexer):
                 continue
             if text == BLANK and value_type not in accepts and history and history[-1].type is value_key:
                 # a blank grid cell after a complete row: the rest of a merged cell
+                i += 1
+                continue
+            if text[0] in ".,，．" and history and history[-1].type is value_key and _PIECE.fullmatch(text):
+                # ``3664 |`` / ``.4476 |``: the rest of the number before, cut off into a
+                # cell of its own; neither part is a number that can be read safely
+                tok = Token("NUMBER_PIECE", text, line=line, column=column)
+                append(tok)
+                yield tok
                 i += 1
                 continue
             if text_type in accepts and (pre is None or not pre.match(text)):

@@ -8,6 +8,7 @@ the input adapters have turned a document into text.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Optional
 
 from lark.exceptions import UnexpectedInput
 
@@ -17,7 +18,7 @@ from ._build import Built, SourceMap
 from ._diagnostics import GrammarMap, explain
 from ._header import header_fields
 from ._lexer import CellStream
-from ._normalize import Cell, cells, normalise
+from ._normalize import ROW_END, Cell, cells, normalise
 from ._recover import recover
 from .errors import ParseError
 from .issues import Issue
@@ -29,6 +30,55 @@ __all__ = ["read_text"]
 @lru_cache(maxsize=None)
 def _grammar_map(compiled: _editions.CompiledEdition) -> GrammarMap:
     return GrammarMap(compiled)
+
+
+def _tail(stream: CellStream, compiled: _editions.CompiledEdition) -> tuple[int, Optional[Issue]]:
+    """The index of the first cell after the tables' last number, and a warning when
+    nothing follows it (the text may have been cut inside or right after table 四:
+    ``12`` cut to ``1`` would still read)."""
+    value_type = compiled.lexer.value_type
+    last = next((t for t in reversed(stream.history) if str(t.type) == value_type), None)
+    cells = stream.cells
+    if last is None:
+        return len(cells), None
+    k = len(cells) - 1
+    while k >= 0 and (cells[k].line, cells[k].column) != (last.line, last.column):
+        k -= 1
+    if any(c.text is not ROW_END for c in cells[k + 1 :]):
+        return k + 1, None
+    return k + 1, Issue(
+        "text.may_be_truncated", "warning",
+        f"the text ends right after table 四's last number ({str(last)!r}): if it was cut there, that number "
+        "may be cut too; sections 五 and 六 usually follow the tables",
+        "appeals", line=last.line, column=last.column, printed=str(last),
+    )
+
+
+def _conflicting_copy(stream: CellStream, compiled: _editions.CompiledEdition, k: int) -> Optional[ParseError]:
+    """A second copy of the tables after table 四 (print and screen versions, a repeated
+    attachment) whose numbers differ from the first: an error, never a silent choice.
+
+    Only the text after the last number read (from cell ``k``) is looked at, and only
+    when it holds a row label of a table (equal copies, and narrative, cost one scan of
+    that tail)."""
+    cells = stream.cells
+    tokenize = compiled.lexer.tokenize
+    sizes = compiled.lexer.row_sizes
+    tail = cells[k:]
+    review = {name for name, _ in compiled.lexer.patterns if name.endswith("REVIEW_H")}
+    if not any(
+        (parts := tokenize(c.text)) and (parts[-1][0] in sizes or parts[0][0] in review) for c in tail if len(c.text) > 1
+    ):
+        return None
+    _tables, issues = recover(cells, compiled, _grammar_map(compiled), ParseError("a second copy of the tables"))
+    conflicts = [i for i in issues if i.code == "parse.conflicting_copy"]
+    if not conflicts:
+        return None
+    first = conflicts[0]
+    return ParseError(
+        f"the text prints the tables more than once with different numbers ({first.message})",
+        line=first.line, column=first.column, code="tables.conflicting_copy",
+    )
 
 
 def read_text(text: str, edition: str = "auto", *, strict: bool = False) -> Report:
@@ -67,6 +117,15 @@ def read_text(text: str, edition: str = "auto", *, strict: bool = False) -> Repo
         if strict:
             raise error from None
         tables, recovered = recover(stream.cells, compiled, _grammar_map(compiled), error)
+    else:
+        k, truncated = _tail(stream, compiled)
+        copy = _conflicting_copy(stream, compiled, k)
+        if copy is not None:
+            if strict:
+                raise copy
+            tables, recovered = recover(stream.cells, compiled, _grammar_map(compiled), copy)
+        elif truncated is not None:
+            recovered = [truncated]
     year, agency = header_fields(normal, original)
     issues: list[Issue] = [i for built in tables.values() if built.issues for i in built.issues]
     issues.extend(recovered)

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from lark import Token
 
-from . import schema as _schema
 from . import _split
+from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK
 from ._lexer import MAX_JOIN, base_name
@@ -57,8 +57,11 @@ _SHORT = 4
 #: A cell that is a number or a piece of one (``14,7`` / ``58`` of a number cut
 #: over two lines): it belongs to a run of numbers, and a row whose run holds a
 #: piece is not read.
-_NUMBERISH = re.compile(r"[-+]?\d[\d,.]*")
+_NUMBERISH = re.compile(r"[-+]?\d[\d,.]*|[.,，．]\d[\d,.]*")
 
+
+#: A cell that can only continue the number before it (``.4476``, ``,234``).
+_PIECE = re.compile(r"[.,，．]\d+(?:[.,]\d+)*")
 
 #: A printed piece the split solver takes: a run of digits, a ``1,234`` number, a decimal.
 _PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
@@ -345,12 +348,12 @@ def recover(
     value_type = compiled.lexer.value_type
     issues: list[Issue] = []
     read: dict[str, Built] = {}
-    appeals_issue, span = _appeals(reader, builder, value_type, read)
+    appeals_issue, spans = _appeals(reader, builder, value_type, read)
     if appeals_issue is not None:
         issues.append(appeals_issue)
     # table 四's header holds cells such as 总计 and its numbers follow them: no row of
     # another table is looked for there
-    found = [o for o in reader.occurrences() if not (span[0] <= o.start < span[1])]
+    found = [o for o in reader.occurrences() if not any(a <= o.start < b for a, b in spans)]
     # a label with no number after it is no evidence of where a row is (a header
     # cell 总计, a caption); it only helps to say why a row was not read
     bare: dict[str, _Occurrence] = {}
@@ -409,6 +412,16 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their "
                 "columns are not certain: the row is not read",
+                occ, printed))
+            continue
+        after = occ.end
+        while after < len(cells) and cells[after].text is ROW_END:
+            after += 1
+        if after < len(cells) and _PIECE.fullmatch(cells[after].text):
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its last number continues in a cell of its own ({cells[after].text!r}): a number cut "
+                "in two cannot be read safely, so the row is not read",
                 occ, printed))
             continue
         before = occ.start - 1
@@ -539,18 +552,20 @@ def _issue(code: str, path: str, message: str, occ: _Occurrence, printed: str) -
 
 def _appeals(
     reader: _Reader, builder: Any, value_type: str, read: dict[str, Built]
-) -> tuple[Optional[Issue], tuple[int, int]]:
+) -> tuple[Optional[Issue], list[tuple[int, int]]]:
     """Table 四: the run of numbers after its header, exactly fifteen (three groups of five).
 
-    Returns the issue (if the run is not read) and the span of cells of the header
-    and run (``(0, 0)`` if no header was found)."""
+    Returns the issue (if the run is not read) and the spans of cells of every table-四
+    header and its run.  A text that prints table 四 twice with different numbers has
+    its table 四 left unread (``parse.conflicting_copy``): there is no choosing a copy."""
     shape = reader.shape
     try:
         table = shape.table("appeals")
     except KeyError:  # pragma: no cover - an edition without table 四
-        return None, (0, 0)
+        return None, []
     cells = reader.cells
     sizes = [len(r.cells) for r in table.rows]
+    copies: list[tuple[tuple[int, int], list[Cell]]] = []
     for i, cell in enumerate(cells):
         parts = reader.tokenize(cell.text)
         if not parts or parts[0][0] not in reader.review_names:
@@ -562,28 +577,38 @@ def _appeals(
         while k < len(cells) and reader.is_value(cells[k].text):
             run.append(cells[k])
             k += 1
-        if not run:
-            continue
-        span = (i, k)
-        if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
-            return _appeals_glued(run, table, sizes, builder, value_type, read), span
-        if len(run) != sum(sizes) or len(set(Counter(c.line for c in run).values())) > 1:
-            return Issue(
-                "parse.row_unreadable", "error",
-                f"table 四: {len(run)} numbers follow the header (the template has {sum(sizes)}), "
-                "or they are spread over lines of different lengths: the table is not read", "appeals", line=run[0].line, column=run[0].column,
-                printed=" ".join(c.text for c in run)), span
-        at = 0
-        for row, size in zip(table.rows, sizes):
-            try:
-                built = builder._handlers[row.name]([_token(c, value_type) for c in run[at : at + size]])  # noqa: SLF001
-            except ParseError as exc:
-                return Issue("parse.row_unreadable", "error", f"table 四: {exc.message}", row.address,
-                             line=exc.line, column=exc.column), span
-            read[row.address] = built
-            at += size
-        return None, span
-    return None, (0, 0)
+        if run:
+            copies.append(((i, k), run))
+    if not copies:
+        return None, []
+    spans = [span for span, _ in copies]
+    run = copies[0][1]
+    printed = " ".join(c.text for c in run)
+    others = {" ".join(c.text for c in r) for _, r in copies[1:] if len(r) == len(run)}
+    if others - {printed}:
+        lines = ", ".join(str(r[0].line) for _, r in copies)
+        return Issue(
+            "parse.conflicting_copy", "error",
+            f"table 四 is printed {len(copies)} times (lines {lines}) with different numbers: it is not read",
+            "appeals", line=run[0].line, column=run[0].column, printed=printed), spans
+    if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
+        return _appeals_glued(run, table, sizes, builder, value_type, read), spans
+    if len(run) != sum(sizes) or len(set(Counter(c.line for c in run).values())) > 1:
+        return Issue(
+            "parse.row_unreadable", "error",
+            f"table 四: {len(run)} numbers follow the header (the template has {sum(sizes)}), "
+            "or they are spread over lines of different lengths: the table is not read",
+            "appeals", line=run[0].line, column=run[0].column, printed=printed), spans
+    at = 0
+    for row, size in zip(table.rows, sizes):
+        try:
+            built = builder._handlers[row.name]([_token(c, value_type) for c in run[at : at + size]])  # noqa: SLF001
+        except ParseError as exc:
+            return Issue("parse.row_unreadable", "error", f"table 四: {exc.message}", row.address,
+                         line=exc.line, column=exc.column), spans
+        read[row.address] = built
+        at += size
+    return None, spans
 
 
 def _appeals_glued(

@@ -19,8 +19,10 @@ code                meaning
 ``row.unexpected``  a cell that is neither the expected label nor a number
 ``number.garbled``  a cell meant to be a number that is not one (``1O``)
 ``number.extra``    more numbers than the template has cells
+``number.split``    a number cut into two cells (``3664 |`` / ``.4476 |``)
 ``number.not_whole`` a fraction in a column that counts items
 ``text.truncated``  the text ends inside the tables
+``tables.conflicting_copy`` the tables are printed twice with different numbers
 ==================  ==============================================================
 """
 

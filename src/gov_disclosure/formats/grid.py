@@ -92,7 +92,9 @@ def table_lines(rows: Iterable[GridRow]) -> list[str]:
     label (text) cell; a blank cell there is written as :data:`BLANK` unless the row
     is a header row (no number, but text in a value column).  Blank cells left of
     the value columns (label fillers, the rest of a merged caption) are left out.
-    In a row of numbers without any label every blank cell is a value.
+    In a row of numbers without any label every blank cell is a value.  A cell that
+    prints two numbers (``3<br>0``) is written as one unreadable cell (``3/0``), so
+    the reader never shifts the numbers after it into the wrong columns.
     """
     cleaned = [[(col, clean_cell(text)) for col, text in row] for row in rows]
     starts: Counter[int] = Counter()
@@ -111,6 +113,12 @@ def table_lines(rows: Iterable[GridRow]) -> list[str]:
         out = []
         for col, t in row:
             if t:
+                if " " in t and is_value(t.split(" ", 1)[0]):
+                    parts = t.split()
+                    if len(parts) > 1 and all(is_value(p) for p in parts):
+                        # one grid cell printing two numbers (``3<br>0``): the cell cannot be
+                        # read, and its neighbours keep their places
+                        t = "/".join(parts)
                 out.append(t)
             elif (has_number and not has_text) or (first is not None and col >= first and not header):
                 out.append(BLANK)
