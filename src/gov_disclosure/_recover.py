@@ -277,19 +277,27 @@ class _Reader:
         return None, i + 1
 
     def _split_around(self, i: int) -> Optional[_Occurrence]:
-        """A label whose first piece is cell ``i``, then its numbers, then the rest:
-        ``2.申请人逾期未按收费通知要求缴`` / ``0 0 0 0 0 0 0`` / ``纳费用、…``."""
+        """A label whose first pieces start at cell ``i``, then its numbers, then the rest:
+        ``2.申请人逾期未按收费通知要求缴`` / ``0 0 0 0 0 0 0`` / ``纳费用、…`` (a label wrapped in
+        its cell, printed around the row's numbers by a PDF extractor)."""
         cells = self.cells
-        k = i + 1
+        n = len(cells)
+        p = i + 1
+        while p < n and p - i < MAX_JOIN and cells[p].text is not ROW_END and not self.is_value(cells[p].text):
+            p += 1
+        k = p
         values: list[Cell] = []
-        while k < len(cells) and self.is_value(cells[k].text):
+        while k < n and self.is_value(cells[k].text):
             values.append(cells[k])
             k += 1
-        if not values or k >= len(cells):
+        if not values or k >= n:
             return None
-        text = cells[i].text
-        for j in range(k, min(k + MAX_JOIN, len(cells))):
-            if cells[j].text == ROW_END or self.is_value(cells[j].text):
+        prefix = "".join(c.text for c in cells[i:p])
+        if self._row_of(prefix) is not None:
+            return None  # the label is whole before its numbers: an ordinary row
+        text = prefix
+        for j in range(k, min(k + MAX_JOIN, n)):
+            if cells[j].text is ROW_END or self.is_value(cells[j].text):
                 break
             text += cells[j].text
             row = self._row_of(text)
@@ -571,7 +579,7 @@ def _appeals(
         if not parts or parts[0][0] not in reader.review_names:
             continue
         k = i + 1
-        while k < len(cells) and not reader.is_value(cells[k].text) and k - i < 40:
+        while k < len(cells) and not reader.is_value(cells[k].text) and k - i < 160:
             k += 1
         run: list[Cell] = []
         while k < len(cells) and reader.is_value(cells[k].text):
