@@ -22,7 +22,14 @@ __all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
 
 FORMATS = ("text", "html", "docx", "pdf", "image", "doc", "rtf", "odt")
 
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def _is_image(data: bytes) -> bool:
+    """PNG, JPEG, TIFF, WebP, or a BMP whose header gives the file's length."""
+    if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        return True
+    return data[:2] == b"BM" and len(data) > 26 and int.from_bytes(data[2:6], "little") == len(data)
 
 
 def sniff(data: Union[str, bytes]) -> str:
@@ -38,7 +45,7 @@ def sniff(data: Union[str, bytes]) -> str:
     if isinstance(data, bytes):
         if data.startswith(b"%PDF"):
             return "pdf"
-        if data.startswith(_IMAGE_MAGIC) or (data[:4] == b"RIFF" and data[8:12] == b"WEBP"):
+        if _is_image(data):
             return "image"
         from .office import office_kind
 

@@ -375,7 +375,10 @@ def _cell_text(lines: Sequence[str]) -> str:
             out += line
         else:
             out = _join([out, line]) if out else line
-    return out
+    return _UNIT_GAP.sub("", out)
+
+
+_UNIT_GAP = re.compile(r"(?<=\d)\s+(?=(?:万元|萬元|元|万|萬)$)")  # ``12.5 万元``: the unit set apart
 
 
 def _lines_of(boxes: list[_Box]) -> list[list[_Box]]:
@@ -593,40 +596,56 @@ _DIGITS = re.compile(r"\d[\d,]*")
 
 
 def _join_cut_numbers(items: list[Any], cell_boxes: dict[int, tuple[int, list[_Box]]]) -> None:
-    """A table row cut by a page break with its numbers wrapped (``2323`` at the foot of one
-    page, ``7`` at the head of the next): the digits are joined again, and the number is
-    listed as uncertain.  Only when every text of the new page's first row is digits under
-    a number of the old page's last row, in the same column."""
+    """A table row cut by a page break (its cells' text wrapped over two pages): the rest
+    printed at the head of the next page is joined to the row at the foot of the page
+    before.  A number cut in two (``2323`` / ``7``) is joined digit to digit and listed as
+    uncertain; a label fragment is appended to the label above it, or takes its place
+    when that cell came out empty.  Only when every text of the new page's first row sits
+    in the column of a cell open at the foot of the old page: digits under a number, text
+    under a label or an empty cell (what the PDF adapter's own join leaves)."""
     from .pdf import _TOLERANCE, _open_cells, _Table
 
     for a, b in zip(items, items[1:]):
         if not (isinstance(a, _Table) and isinstance(b, _Table) and b.page == a.page + 1 and b.rows
                 and abs(a.x0 - b.x0) <= 2 * _TOLERANCE and abs(a.x1 - b.x1) <= 2 * _TOLERANCE):
             continue
+        if abs(min(box[1] for box in b.boxes[0]) - b.top) > _TOLERANCE:
+            continue  # the first row was joined already (and dropped) by the PDF adapter
         openings = _open_cells(a)
-        pairs: list[tuple[list[Any], list[Any]]] = []
+        numbers_above = sum(1 for r, j, _ in openings if _DIGITS.fullmatch(clean_cell(a.rows[r][j][1])))
+        numbers_below = sum(1 for cell in b.rows[0] if _DIGITS.fullmatch(clean_cell(cell[1])))
+        if numbers_below and numbers_below >= numbers_above:
+            continue  # a row of its own, every number printed: not the rest of a cut row
+        pairs: list[tuple[list[Any], list[Any], bool]] = []
         for cell, box in zip(b.rows[0], b.boxes[0]):
             text = clean_cell(cell[1])
             if not text:
                 continue
-            above = [(r, j) for r, j, abox in openings
+            above = [a.rows[r][j] for r, j, abox in openings
                      if abs(abox[0] - box[0]) <= 2 * _TOLERANCE and abs(abox[2] - box[2]) <= 2 * _TOLERANCE]
-            if not _DIGITS.fullmatch(text) or not above or not _DIGITS.fullmatch(clean_cell(a.rows[above[0][0]][above[0][1]][1])):
+            upper = clean_cell(above[0][1]) if above else None
+            if upper is not None and _DIGITS.fullmatch(text) and _DIGITS.fullmatch(upper):
+                pairs.append((above[0], cell, True))
+            elif upper is not None and not is_value(text) and (not upper or not is_value(upper)):
+                pairs.append((above[0], cell, False))
+            else:
                 pairs = []
                 break
-            pairs.append((a.rows[above[0][0]][above[0][1]], cell))
         if not pairs:
             continue
-        for upper, lower in pairs:
-            first, second = clean_cell(upper[1]), clean_cell(lower[1])
-            page, boxes = cell_boxes.get(id(upper), (a.page, []))
+        for upper_cell, lower, number in pairs:
+            first, second = clean_cell(upper_cell[1]), clean_cell(lower[1])
+            if not number:
+                upper_cell[1] = _join([first, second]) if first else second
+                continue
+            page, boxes = cell_boxes.get(id(upper_cell), (a.page, []))
             _, more = cell_boxes.get(id(lower), (b.page, []))
-            upper[1] = first + second
+            upper_cell[1] = first + second
             everything = boxes + more
             conf = min((x.confidence for x in everything), default=0.0)
             raw = more[0].raw if more else (boxes[0].raw if boxes else (0.0, 0.0, 0.0, 0.0))
-            joined = _Box(upper[1], 0.0, 0.0, 0.0, 0.0, conf, raw, f"{first} | {second} (cut by the page break)")
-            cell_boxes[id(upper)] = (b.page if more else page, [joined])
+            joined = _Box(upper_cell[1], 0.0, 0.0, 0.0, 0.0, conf, raw, f"{first} | {second} (cut by the page break)")
+            cell_boxes[id(upper_cell)] = (b.page if more else page, [joined])
         del b.rows[0], b.boxes[0]
 
 
