@@ -273,7 +273,7 @@ def test_cli_piped_into_a_closed_reader_exits_quietly() -> None:
 
 #: Layers, lowest first: a module may import only its own layer and those below.
 LAYERS = [
-    {"errors", "issues", "_labelchars", "schema"},
+    {"errors", "issues", "_labelchars", "schema", "limits"},
     {"model", "_structure"},
     {"_grammar", "_normalize", "_lexer", "_header", "_build", "_diagnostics", "_split", "editions"},
     {"_read", "_recover", "rules", "validate"},

@@ -12,7 +12,7 @@ Scanned pages (images, and PDF pages without a text layer) are read by OCR
 
 from __future__ import annotations
 
-from typing import Union
+from typing import Callable, Optional, Union
 
 from ..errors import InputFormatError
 from .markup import markup_to_text
@@ -108,4 +108,15 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
         return office_to_text(data, format)
     from .pdf import pdf_to_text
 
-    return pdf_to_text(data)
+    return pdf_to_text(data, ocr=_ocr_reader())
+
+
+def _ocr_reader() -> Optional[Callable[[bytes, bool], str]]:
+    """The OCR reader for scanned PDF pages, when the ``[ocr]`` extra is installed."""
+    from .ocr import available
+
+    if not available():
+        return None
+    from .ocr import pdf_to_text as ocr_pdf_to_text
+
+    return lambda data, force: ocr_pdf_to_text(data, force=force).text

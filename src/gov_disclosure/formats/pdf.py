@@ -38,7 +38,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Callable, Optional
 
 from .._normalize import PAGE_NUMBER, to_simplified
 from ..errors import InputFormatError, MissingExtraError
@@ -49,10 +49,10 @@ __all__ = ["pdf_to_text"]
 _OCR_HINT = " (this library does it with the OCR extra: pip install 'gov-disclosure[ocr]')"
 
 
-def _ocr_available() -> bool:
-    from .ocr import available
-
-    return available()
+#: Reads a PDF by OCR: ``ocr(data, force)`` → report text.  The dispatcher
+#: (:func:`gov_disclosure.formats.to_text`) passes it when the ``[ocr]`` extra is
+#: installed, so this module never imports the OCR adapter (which builds on it).
+OcrReader = Callable[[bytes, bool], str]
 
 
 def _is_page_number(text: str) -> bool:
@@ -284,8 +284,11 @@ def _narrative(items: list[Any]) -> list[Any]:
     return out
 
 
-def pdf_to_text(data: bytes) -> str:
-    """Report text from the bytes of a PDF file with a text layer."""
+def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
+    """Report text from the bytes of a PDF file with a text layer.
+
+    With ``ocr`` (see :data:`OcrReader`), pages without a text layer, or a text
+    layer without the report's tables, are read by OCR instead of refused."""
     pdfplumber = _import_pdfplumber()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
@@ -303,10 +306,8 @@ def pdf_to_text(data: bytes) -> str:
         raise _error(exc) from None
     if not pages:
         raise InputFormatError("the PDF has no pages")
-    if scans and _ocr_available():
-        from .ocr import pdf_to_text as ocr_pdf_to_text
-
-        return ocr_pdf_to_text(data).text
+    if scans and ocr is not None:
+        return ocr(data, False)
     if chars == 0:
         raise InputFormatError(
             f"the PDF has no text layer (its {len(pages)} page(s) are "
@@ -331,10 +332,8 @@ def pdf_to_text(data: bytes) -> str:
             "(it shows as '(cid:…)'); run OCR on it first"
         )
     if not has_report_tables(text) and images:
-        if _ocr_available():
-            from .ocr import pdf_to_text as ocr_pdf_to_text
-
-            return ocr_pdf_to_text(data, force=True).text
+        if ocr is not None:
+            return ocr(data, True)
         raise InputFormatError(
             "the PDF's text holds none of the report's tables (no 申请人情况, 第二十条第（一）项 "
             f"or 未经复议直接起诉) but its pages hold {images} image(s): the tables are probably "
