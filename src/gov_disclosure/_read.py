@@ -8,7 +8,7 @@ the input adapters have turned a document into text.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from lark.exceptions import UnexpectedInput
 
@@ -81,12 +81,35 @@ def _conflicting_copy(stream: CellStream, compiled: _editions.CompiledEdition, k
     )
 
 
-def read_text(text: str, edition: str = "auto", *, strict: bool = False) -> Report:
+def _notes(notes: Sequence[tuple[int, int, str, str]], source_map: SourceMap) -> list[Issue]:
+    """An adapter's caveats as warnings at the cells printed where they point."""
+    at: dict[tuple[int, int], str] = {}
+    by_line: dict[int, list[tuple[int, str]]] = {}
+    for address, (line, column) in source_map.locations.items():
+        at[(line, column)] = address
+        by_line.setdefault(line, []).append((column, address))
+    issues = []
+    for line, column, code, message in notes:
+        found = at.get((line, column))
+        if found is None:  # the cell starts a little off the noted column: the nearest on the line
+            near = sorted(by_line.get(line, ()), key=lambda item: abs(item[0] - column))
+            found = near[0][1] if near and abs(near[0][0] - column) <= 3 else ""
+        address = found
+        issues.append(Issue(code, "warning", message, address, line=line, column=column))
+    return issues
+
+
+def read_text(
+    text: str, edition: str = "auto", *, strict: bool = False, notes: Sequence[tuple[int, int, str, str]] = ()
+) -> Report:
     """The report in ``text`` (already decoded; any layout, either script).
 
     When the text does not follow the template throughout, the rows that can be
     read for certain are read (:mod:`gov_disclosure._recover`) and the rest are
     ``None`` with an issue; with ``strict=True`` the first unreadable part raises.
+    ``notes`` are an adapter's caveats about places in ``text`` (``(line, column,
+    code, message)``: OCR's low-confidence numbers); each becomes a warning at the
+    cell printed there.
     """
     if not text or not text.strip():
         raise ParseError("the input is empty", line=1, column=1, snippet="", code="input.empty")
@@ -129,6 +152,9 @@ def read_text(text: str, edition: str = "auto", *, strict: bool = False) -> Repo
     year, agency = header_fields(normal, original)
     issues: list[Issue] = [i for built in tables.values() if built.issues for i in built.issues]
     issues.extend(recovered)
+    source_map = SourceMap(tables.values())
+    if notes:
+        issues.extend(_notes(notes, source_map))
     if issues:
         issues.sort(key=Issue.sort_key)
     return Report(
@@ -139,5 +165,5 @@ def read_text(text: str, edition: str = "auto", *, strict: bool = False) -> Repo
         applications=tables["applications"].obj,
         appeals=tables["appeals"].obj,
         issues=tuple(issues),
-        source_map=SourceMap(tables.values()),
+        source_map=source_map,
     )

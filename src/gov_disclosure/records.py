@@ -79,7 +79,8 @@ def reading_errors(report: "Report") -> dict[str, str]:
     """
     if not report.issues:
         return {}
-    located = [i for i in report.issues if i.path and (i.severity == "error" or i.code == "value.inferred")]
+    flagged = ("value.inferred", "value.low_confidence")
+    located = [i for i in report.issues if i.path and (i.severity == "error" or i.code in flagged)]
     if not located:
         return {}
     errors: dict[str, str] = {}
@@ -87,7 +88,7 @@ def reading_errors(report: "Report") -> dict[str, str]:
         value = getter(report)
         for issue in located:
             if address == issue.path or address.startswith(issue.path + "."):
-                if (value is None) == (issue.code != "value.inferred"):
+                if (value is None) == (issue.code not in flagged):
                     errors[address] = f"{issue.code}: {issue.message}"
                     break
     return errors

@@ -18,7 +18,7 @@ from ..errors import InputFormatError
 from .markup import markup_to_text
 from .text import decode
 
-__all__ = ["to_text", "sniff", "format_from_name", "FORMATS"]
+__all__ = ["to_text", "to_text_notes", "sniff", "format_from_name", "FORMATS", "Note"]
 
 FORMATS = ("text", "html", "docx", "pdf", "image", "doc", "rtf", "odt")
 
@@ -77,8 +77,34 @@ def format_from_name(name: str, data: bytes) -> str:
     return "text"
 
 
+#: A caveat an adapter attaches to a place in the text it returns:
+#: ``(line, column, code, message)`` (e.g. a number OCR read with low confidence).
+Note = tuple[int, int, str, str]
+
+
 def to_text(data: Union[str, bytes], format: str = "auto") -> str:
     """Report text from ``data`` in ``format`` (``"auto"`` detects it)."""
+    return to_text_notes(data, format)[0]
+
+
+def to_text_notes(data: Union[str, bytes], format: str = "auto") -> tuple[str, tuple[Note, ...]]:
+    """Like :func:`to_text`, with the adapter's caveats about places in the text
+    (OCR's low-confidence numbers), which the reader turns into issues at the cells
+    printed there."""
+    read: list[object] = []
+    text = _to_text(data, format, read)
+    notes: list[Note] = []
+    for ocr in read:
+        for u in getattr(ocr, "uncertain", ()):
+            bbox = ", ".join(f"{v:.0f}" for v in u.bbox)
+            notes.append(
+                (u.line, u.column, "value.low_confidence",
+                 f"OCR read {u.text!r} on page {u.page} at ({bbox}) with confidence {u.confidence:.2f}: check it")
+            )
+    return text, tuple(notes)
+
+
+def _to_text(data: Union[str, bytes], format: str, read: list[object]) -> str:
     if format == "auto":
         format = sniff(data)
     if format not in FORMATS:
@@ -101,22 +127,30 @@ def to_text(data: Union[str, bytes], format: str = "auto") -> str:
     if format == "image":
         from .ocr import image_to_text
 
-        return image_to_text(data).text
+        result = image_to_text(data)
+        read.append(result)
+        return result.text
     if format in ("doc", "rtf", "odt"):
         from .office import office_to_text
 
         return office_to_text(data, format)
     from .pdf import pdf_to_text
 
-    return pdf_to_text(data, ocr=_ocr_reader())
+    return pdf_to_text(data, ocr=_ocr_reader(read))
 
 
-def _ocr_reader() -> Optional[Callable[[bytes, bool], str]]:
-    """The OCR reader for scanned PDF pages, when the ``[ocr]`` extra is installed."""
+def _ocr_reader(read: list[object]) -> Optional[Callable[[bytes, bool], str]]:
+    """The OCR reader for scanned PDF pages, when the ``[ocr]`` extra is installed;
+    what it read (with its uncertain numbers) is appended to ``read``."""
     from .ocr import available
 
     if not available():
         return None
     from .ocr import pdf_to_text as ocr_pdf_to_text
 
-    return lambda data, force: ocr_pdf_to_text(data, force=force).text
+    def reader(data: bytes, force: bool) -> str:
+        result = ocr_pdf_to_text(data, force=force)
+        read.append(result)
+        return result.text
+
+    return reader
