@@ -42,7 +42,11 @@ __all__ = [
 ]
 
 #: File extensions picked up when a directory is given (matched case-insensitively).
-REPORT_EXTENSIONS: tuple[str, ...] = (".txt", ".htm", ".html", ".docx", ".pdf")
+REPORT_EXTENSIONS: tuple[str, ...] = (
+    ".txt", ".htm", ".html", ".md", ".docx", ".pdf",
+    ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp",  # page images, read by OCR ([ocr])
+    ".doc", ".wps", ".rtf", ".odt",  # legacy office files, converted by LibreOffice
+)
 
 #: The largest input file read (bytes, 50 MiB); a larger one is a failure, refused before it is read.
 MAX_BYTES: int = 50 * 1024 * 1024
