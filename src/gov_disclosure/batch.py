@@ -43,7 +43,7 @@ __all__ = [
 
 #: File extensions picked up when a directory is given (matched case-insensitively).
 REPORT_EXTENSIONS: tuple[str, ...] = (
-    ".txt", ".htm", ".html", ".md", ".docx", ".pdf",
+    ".txt", ".htm", ".html", ".docx", ".pdf",
     ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp",  # page images, read by OCR ([ocr])
     ".doc", ".wps", ".rtf", ".odt",  # legacy office files, converted by LibreOffice
 )
