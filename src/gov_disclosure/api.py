@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Union
 
+from . import limits
 from ._read import read_text
 from .errors import InputTypeError, ParseError
 from .formats import format_from_name, to_text
@@ -38,7 +39,8 @@ def _data(data: Any) -> Union[str, bytes]:
         return bytes(data)
     read = getattr(data, "read", None)
     if callable(read):
-        content = read()
+        most = limits.current().input_bytes
+        content = read() if most is None else read(most + 1)  # never more than the limit allows
         if isinstance(content, (str, bytes)):
             return content
     raise InputTypeError(
@@ -72,27 +74,44 @@ def parse(data: Input, edition: str = "auto", *, format: str = "auto", strict: b
     """
     if isinstance(data, os.PathLike):
         return parse_file(data, edition, format=format, strict=strict)
-    return read_text(to_text(_data(data), format), edition, strict=strict)
+    content = _data(data)
+    if isinstance(content, bytes):
+        limits.check_bytes(content)
+    else:
+        limits.check_text(content)
+    return _read(to_text(content, format), edition, strict)
+
+
+def _read(text: str, edition: str, strict: bool) -> Report:
+    """:func:`read_text` on the text a document gave, within :mod:`gov_disclosure.limits`."""
+    limits.check_text(text)
+    return read_text(text, edition, strict=strict)
 
 
 def parse_text(text: str, edition: str = "auto", *, strict: bool = False) -> Report:
     """Like :func:`parse` for text that is already decoded (no format detection)."""
     if not isinstance(text, str):
         raise InputTypeError(f"parse_text() takes str, not {type(text).__name__}; use parse() for bytes")
-    return read_text(text, edition, strict=strict)
+    return _read(text, edition, strict)
 
 
 def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto", strict: bool = False) -> Report:
     """Read a report file (text in UTF-8, UTF-8 with BOM or GB18030/GBK; HTML; DOCX; PDF).
 
-    Errors name the file: ``str(error)`` starts with the path.
+    Errors name the file: ``str(error)`` starts with the path.  A file over the
+    ``input_bytes`` limit (:mod:`gov_disclosure.limits`) is refused from its size,
+    without being read.
     """
     p = Path(path)
-    data = p.read_bytes()
-    if format == "auto":
-        format = format_from_name(p.name, data)
     try:
-        return read_text(to_text(data, format), edition, strict=strict)
+        limits.check_file_size(p.stat().st_size)
+        most = limits.current().input_bytes
+        with p.open("rb") as f:
+            data = f.read() if most is None else f.read(most + 1)  # a device or FIFO has no size
+        limits.check_bytes(data)
+        if format == "auto":
+            format = format_from_name(p.name, data)
+        return _read(to_text(data, format), edition, strict)
     except ParseError as exc:
         raise exc.with_source(str(p)) from None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from typing import Any, Iterator
 
+from .. import limits
 from ..errors import InputFormatError, MissingExtraError
 from .grid import GridRow, clean_cell, has_report_tables, table_lines, tables_hold_numbers
 
@@ -46,18 +47,38 @@ def _blocks(parent: Any, element: Any, Table: Any, Paragraph: Any) -> Iterator[A
             yield from _blocks(parent, child, Table, Paragraph)
 
 
-def _grid_rows(table: Any) -> list[GridRow]:
-    """The table's rows as ``(grid column, text)`` of the cells starting in each row."""
-    seen: set[Any] = set()  # <w:tc> elements already written (holding them keeps the proxies alive)
+def _grid_rows(table: Any, counted: list[int]) -> list[GridRow]:
+    """The table's rows as ``(grid column, text)`` of the cells starting in each row.
+
+    Read from the ``<w:tc>`` elements in one pass (python-docx's ``row.cells`` would
+    repeat a cell once per ``gridSpan`` slot and search upwards for each ``vMerge``
+    continuation, which a hostile table makes slow or deep): a cell continuing a
+    vertical merge of a cell starting at the same grid offset in the row above is
+    not written again.  ``counted`` is ``[cells so far in the document]``, checked
+    against :mod:`gov_disclosure.limits`.
+    """
+    from docx.table import _Cell
+
     rows: list[GridRow] = []
-    for row in table.rows:
+    above: set[int] = set()  # grid offsets where a cell starts in the row above
+    slots = 0
+    for tr in table._tbl.tr_lst:
         cells = []
-        for col, cell in enumerate(row.cells):
-            tc = cell._tc
-            if tc in seen:
-                continue
-            seen.add(tc)
-            cells.append((col, cell.text))
+        starts: set[int] = set()
+        offset = tr.grid_before
+        col = 0  # the cell's slot among the row's cells (the grid slots left of the first cell are not counted)
+        for tc in tr.tc_lst:
+            span = max(tc.grid_span, 1)
+            counted[0] += 1
+            slots += span
+            limits.check_table_cells(counted[0])
+            limits.check_grid_cells(slots)
+            starts.add(offset)
+            if not (tc.vMerge == "continue" and offset in above):
+                cells.append((col, _Cell(tc, table).text))
+            offset += span
+            col += span
+        above = starts
         rows.append(cells)
     return rows
 
@@ -65,6 +86,7 @@ def _grid_rows(table: Any) -> list[GridRow]:
 def docx_to_text(data: bytes) -> str:
     """Report text from the bytes of a ``.docx`` file."""
     docx, Table, Paragraph = _import_docx()
+    limits.check_docx(data)  # before python-docx unpacks it
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -75,15 +97,23 @@ def docx_to_text(data: bytes) -> str:
         ) from None
     lines: list[str] = []
     tables: list[list[GridRow]] = []
-    for block in _blocks(document, body, Table, Paragraph):
-        if isinstance(block, Paragraph):
-            text = clean_cell(block.text)
-            if text:
-                lines.append(text)
-        else:
-            rows = _grid_rows(block)
-            tables.append(rows)
-            lines.extend(table_lines(rows))
+    counted = [0]
+    try:
+        for block in _blocks(document, body, Table, Paragraph):
+            if isinstance(block, Paragraph):
+                text = clean_cell(block.text)
+                if text:
+                    lines.append(text)
+            else:
+                rows = _grid_rows(block, counted)
+                tables.append(rows)
+                lines.extend(table_lines(rows))
+    except InputFormatError:
+        raise
+    except Exception as exc:  # malformed XML values (a gridSpan of "x"), nesting beyond the stack
+        raise InputFormatError(
+            f"the Word document's body could not be read ({type(exc).__name__}: {exc})"
+        ) from None
     text = "\n".join(lines) + "\n"
     if not tables:
         if has_report_tables(text):

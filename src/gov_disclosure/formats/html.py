@@ -36,6 +36,7 @@ import re
 from html.parser import HTMLParser
 from typing import Any, Iterator, Optional, Union
 
+from .. import limits
 from ..errors import InputFormatError
 from .grid import clean_cell, drop_repeated_header, has_report_tables, table_lines
 from .text import decode
@@ -159,6 +160,44 @@ class _TreeBuilder(HTMLParser):
         self.stack[-1].children.append(_Node("-text", text=data))
 
 
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]{0,30})[^>]*?(/?)>")
+# elements a browser closes without an end tag (and void ones): they add no nesting that lasts
+_NO_DEPTH = _VOID | frozenset(
+    "p li dt dd tr td th thead tbody tfoot option optgroup colgroup caption rb rt rp html head body".split()
+)
+
+
+def _check_markup_depth(html: str) -> None:
+    """Refuse markup nested far beyond the ``nesting`` limit before it is parsed (a
+    parser takes time in the depth for every tag: 100 000 nested ``<div>`` take
+    lexbor half a minute).  The depth is estimated from the tags as a browser
+    nests them (an end tag closes the nearest open element of its name and those
+    inside it); the scan stops at twice the limit, and the walker checks the
+    exact depth of the parsed tree."""
+    most = limits.current().nesting
+    if most is None:
+        return
+    stop = 2 * most
+    stack: list[str] = []
+    open_count: dict[str, int] = {}
+    for m in _TAG.finditer(html):
+        name = m.group(2).lower()
+        if name in _NO_DEPTH:
+            continue
+        if m.group(1):  # an end tag: close up to the nearest open element of that name
+            if open_count.get(name):
+                while True:
+                    top = stack.pop()
+                    open_count[top] -= 1
+                    if top == name:
+                        break
+        elif not m.group(3):
+            stack.append(name)
+            open_count[name] = open_count.get(name, 0) + 1
+            if len(stack) > stop:
+                limits.check_nesting(len(stack))
+
+
 def _parse(html: str) -> Any:
     """The document's root node: selectolax (lexbor) if installed, else html.parser."""
     try:
@@ -212,6 +251,8 @@ class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Union[str, list[list[tuple[int, str]]]]] = []
         self.buffer: list[str] = []
+        self.depth = 0  # element nesting, and the table cells so far (gov_disclosure.limits)
+        self.cells = 0
 
     # narrative
     def newline(self) -> None:
@@ -222,6 +263,8 @@ class _Walker:
                 self.blocks.append(line)
 
     def walk(self, node: Any) -> None:
+        self.depth += 1  # one frame per level: the nesting limit stays below the recursion limit
+        limits.check_nesting(self.depth)
         for child in _children(node):
             tag = child.tag
             if tag == "-text":
@@ -245,26 +288,37 @@ class _Walker:
                 self.newline()
             else:
                 self.walk(child)
+        self.depth -= 1
 
     # tables
     def grid(self, table: Any) -> list[list[tuple[int, str]]]:
         trs = list(self._rows(table))
-        taken: set[tuple[int, int]] = set()
+        # cells spanning into later rows, as (first column, end column, end row): a merged
+        # cell is an interval, never one entry per grid slot
+        spans: list[tuple[int, int, int]] = []
+        slots = 0
         rows: list[list[tuple[int, str]]] = []
         for r, tr in enumerate(trs):
+            spans = [s for s in spans if s[2] > r]
+            taken = sorted(spans)
+            k = 0
             col = 0
             row: list[tuple[int, str]] = []
             for cell in _children(tr):
                 if cell.tag not in ("td", "th") or _hidden(cell):
                     continue
-                while (r, col) in taken:
-                    col += 1
+                while k < len(taken) and taken[k][0] <= col:  # skip the slots merged cells above hold
+                    col = max(col, taken[k][1])
+                    k += 1
                 rowspan = _span(cell.attributes.get("rowspan"), len(trs) - r)
                 colspan = _span(cell.attributes.get("colspan"), 1000)
+                self.cells += 1
+                slots += rowspan * colspan
+                limits.check_table_cells(self.cells)
+                limits.check_grid_cells(slots)
                 row.append((col, self.cell_text(cell)))
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        taken.add((r + dr, col + dc))
+                if rowspan > 1:
+                    spans.append((col, col + colspan, r + rowspan))
                 col += colspan
             rows.append(row)
         return rows
@@ -283,6 +337,8 @@ class _Walker:
         return clean_cell("".join(parts))
 
     def _cell_text(self, node: Any, parts: list[str]) -> None:
+        self.depth += 1
+        limits.check_nesting(self.depth)
         for child in _children(node):
             tag = child.tag
             if tag == "-text":
@@ -295,11 +351,13 @@ class _Walker:
                 parts.append(" ")
             else:
                 self._cell_text(child, parts)
+        self.depth -= 1
 
 
 def _lines(html: str) -> tuple[list[str], list[list[list[tuple[int, str]]]]]:
     """The page as report lines, and its tables as grid rows."""
     walker = _Walker()
+    _check_markup_depth(html)
     try:
         walker.walk(_parse(html))
     except RecursionError:
