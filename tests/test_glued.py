@@ -63,12 +63,24 @@ def _check(got: gd.Report, printed: gd.Report) -> tuple[int, int]:
 
 def test_the_issue_example_is_split_the_one_way_its_sum_allows() -> None:
     report = gd.parse_file(EXAMPLE)
-    text = render(report, "space")
     data = report.to_dict()
     row = {"natural_person": 64, "commercial": 0, "research": 0, "social_welfare": 2, "legal_services": 0,
            "other_org": 4, "total": 70}
-    data["applications"]["new_received"] = row
+    zero = dict.fromkeys(row, 0)
+
+    def zeros(node: dict) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                zeros(value)
+            else:
+                node[key] = 0
+
+    zeros(data["applications"])
+    apps = data["applications"]
+    apps["new_received"], apps["granted"], apps["total"], apps["carried_over"], apps["carried_forward"] = (
+        dict(row), dict(row), dict(row), dict(zero), dict(zero))
     changed = gd.Report.from_dict(data)
+    assert gd.is_valid(changed)
     text = render(changed, "space")
     line = next(x for x in text.split("\n") if x.startswith("一、本年新收"))
     glued = text.replace(line, "一、本年新收政府信息公开申请数量640020470")
@@ -78,6 +90,18 @@ def test_the_issue_example_is_split_the_one_way_its_sum_allows() -> None:
     assert issue.path == "applications.new_received" and "640020470" in issue.message
     assert "64 0 0 2 0 4 | 70" in issue.message and issue.line is not None
     assert parsed.complete  # inferred values are values; the issue says how they were read
+
+
+def test_a_split_that_would_repair_the_agencys_arithmetic_is_not_taken() -> None:
+    """The same glued row in a table whose printed numbers do not add up: a split that
+    fits the row would not be what the report prints, so the row is not read."""
+    report = gd.parse_file(EXAMPLE)
+    text = render(report, "space")
+    line = next(x for x in text.split("\n") if x.startswith("一、本年新收"))
+    glued = text.replace(line, "一、本年新收政府信息公开申请数量640020470")  # the rest of the table disagrees
+    parsed = gd.parse(glued)
+    assert parsed.applications.new_received == type(parsed.applications.new_received)()
+    assert [i.code for i in parsed.issues if i.path == "applications.new_received"] == ["parse.row_unreadable"]
 
 
 def test_a_whole_report_flattened_without_separators_is_read_and_marked() -> None:

@@ -331,7 +331,6 @@ def test_check_pdf() -> None:
     limits.check_pdf(b"%PDF-1.4 stream\n\x00garbage endstream /FlateDecode stream\n")
 
 
-@pytest.mark.xfail(strict=True, reason="formats/pdf.py does not call limits.check_pdf / check_pdf_pages yet")
 def test_pdf_bombs_are_refused_by_parse() -> None:
     with limits.override(pdf_pages=5):
         refused("pdf_pages", pdf_of_pages(12))
@@ -342,7 +341,6 @@ def test_pdf_bombs_are_refused_by_parse() -> None:
 # --- cells (the text cutter) ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="_normalize.cells does not call limits.check_cells yet")
 def test_cells_limit_in_the_cutter() -> None:
     with limits.override(cells=1000):
         refused("cells", "申请人情况\n" + "1 | " * 5000)

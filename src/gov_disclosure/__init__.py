@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from . import editions, rules, schema
+from . import editions, limits, rules, schema
 from .api import check, parse, parse_file, parse_text
 from .errors import (
     EditionError,
@@ -23,6 +23,7 @@ from .errors import (
     UnknownEditionError,
 )
 from .issues import Issue
+from .limits import LimitError
 from .model import Report, Source
 from .records import to_dataframe
 from .validate import is_valid, validate
@@ -44,6 +45,8 @@ __all__ = [
     "rules",
     "editions",
     "schema",
+    "limits",
+    "LimitError",
     "GovDisclosureError",
     "ParseError",
     "UnknownEditionError",

@@ -24,6 +24,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple, Pattern
 
+from . import limits
 from ._labelchars import TRADITIONAL_LABEL_CHARACTERS
 
 __all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "ROW_END"]
@@ -32,7 +33,6 @@ __all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PA
 #: ending ``||``, a line holding several ``|``-separated cells, a lone ``|``):
 #: a row's numbers never run past it.
 ROW_END = "\x1e"
-_DOUBLE = "\x1d"  # a ``||`` line end, until the text shows whether it ends rows
 
 
 class Cell(NamedTuple):
@@ -162,14 +162,20 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
     # ``||`` ends a row where it ends only some lines; a text whose every cell ends
     # in ``||`` (a colspan on every cell) says nothing about rows: those marks are
     # set aside (DOUBLE) and dropped at the end unless most ``|`` lines lack them
-    doubles = singles = 0
+    # counted up front: two C-speed scans are cheaper than a second pass over the cells
+    doubles = text.count("||\n") + text.endswith("||")
+    row_marks = doubles * 2 < text.count("|\n") + text.endswith("|") - doubles
+    double = ROW_END if row_marks else None
     # emphasis and placeholders are rare: look for them per line only if the text has any
     has_markup = "*" in text or "[" in text
     is_value = value.match  # the VALUE pattern is anchored at the end (\Z)
     page_number = PAGE_NUMBER.fullmatch
     previous_tab = False
     tail = -1  # index in ``out`` of the last cell of the previous line, if any
+    most_cells = limits.current().cells or 1 << 62
     for number, line in enumerate(lines, 1):
+        if not number & 4095 and len(out) > most_cells:
+            limits.check_cells(len(out))
         stripped = line.strip()
         if not stripped or ((stripped[0] in "-—–―第共Pp" or "/" in stripped) and page_number(stripped)):
             previous_tab = False
@@ -189,18 +195,10 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
         starts_tab = line[0] == "\t"
         continuation = tab_layout and previous_tab and not starts_tab
         previous_tab = starts_tab or continuation
-        if stripped[-1] == "|":
-            if stripped.endswith("||"):
-                doubles += 1
-            else:
-                singles += 1
         core = stripped.strip("| \t")
         if not core:
-            if out and out[-1][0] is not ROW_END and out[-1][0] is not _DOUBLE:
-                if stripped == "|":
-                    append(new(Cell, (ROW_END, number, line.find("|") + 1)))
-                elif stripped == "||":
-                    append(new(Cell, (_DOUBLE, number, line.find("|") + 1)))
+            if out and out[-1][0] is not ROW_END and (stripped == "|" or (stripped == "||" and double)):
+                append(new(Cell, (ROW_END, number, line.find("|") + 1)))
             if not continuation:
                 tail = -1
             continue
@@ -208,8 +206,8 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             # the common case: the line holds one cell (perhaps with pipes around it)
             append(new(Cell, (core, number, line.find(core) + 1)))
             tail = len(out) - 1
-            if stripped[-1] == "|" and stripped.endswith("||"):
-                append(new(Cell, (_DOUBLE, number, line.rfind("||") + 1)))
+            if double and stripped[-1] == "|" and stripped.endswith("||"):
+                append(new(Cell, (ROW_END, number, line.rfind("||") + 1)))
             continue
         first = len(out)
         joined_tail = False
@@ -250,15 +248,9 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             if "|" in core:
                 # a grid row on one line (markdown, an adapter's `` | `` row): it ends here
                 append(new(Cell, (ROW_END, number, len(line.rstrip()) + 1)))
-            elif stripped.endswith("||"):
-                append(new(Cell, (_DOUBLE, number, len(line.rstrip()) + 1)))
+            elif double and stripped.endswith("||"):
+                append(new(Cell, (ROW_END, number, len(line.rstrip()) + 1)))
         elif not joined_tail:
             tail = -1
-    if doubles:
-        if doubles * 2 < singles:  # ``||`` ends only some lines: it ends rows
-            for k, c in enumerate(out):
-                if c[0] is _DOUBLE:
-                    out[k] = new(Cell, (ROW_END, c[1], c[2]))
-        else:
-            out = [c for c in out if c[0] is not _DOUBLE]
+    limits.check_cells(len(out))
     return out

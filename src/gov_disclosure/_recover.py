@@ -527,9 +527,34 @@ def _split_glued(
             outflow_rows=[named[n] for n in _OUTFLOW],
             cells=len(rows[0].cells),
         )
+    # A split is kept only when the whole table then adds up: every row of table 三
+    # known (read or split), every row sum and every column rule holding.  Where the
+    # agency's own arithmetic is wrong, a split that "repairs" it would be a number
+    # the report does not print, so then nothing glued is read.
+    values: dict[str, tuple[int, ...]] = {}
+    for r in rows:
+        outcome = result.get(r.address)
+        if r.address in glued:
+            if outcome is not None and outcome.value is not None:
+                values[r.address] = tuple(outcome.value)
+        elif r.address in read:
+            obj = read[r.address].obj
+            row_values = tuple(getattr(obj, c.name) for c in r.cells)
+            if all(isinstance(v, int) for v in row_values):
+                values[r.address] = row_values  # type: ignore[assignment]
+    confirmed = len(values) == len(rows) and _table_adds_up(values, rows, result_rows, named)
     for address, occ in glued.items():
         row = occ.row
         where = f"table 三: row {row.label}"
+        if not confirmed and result.get(address) is not None and result[address].value is not None:
+            printed = " ".join(c.text for c in occ.values)
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: the separators between its cells were lost ({printed!r}); a split fits the row, "
+                "but the table as a whole does not then add up (or has rows not read), so the split is not "
+                "certain: the row is not read",
+                occ, printed))
+            continue
         printed = " ".join(c.text for c in occ.values)
         outcome = result.get(address)
         if outcome is None or outcome.value is None:
@@ -552,6 +577,24 @@ def _split_glued(
             f"the template's arithmetic allows is {split}",
             address, line=first.line, column=first.column, printed=printed))
     return issues
+
+
+def _table_adds_up(
+    values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row], result_rows: list[str], named: dict[str, str]
+) -> bool:
+    """Every row sum, and per column the results sum and the balance, hold."""
+    for v in values.values():
+        if sum(v[:-1]) != v[-1]:
+            return False
+    total = values[named[_TOTAL]]
+    inflow = [values[named[n]] for n in _INFLOW]
+    outflow = [values[named[n]] for n in _OUTFLOW]
+    for column in range(len(rows[0].cells)):
+        if sum(values[a][column] for a in result_rows) != total[column]:
+            return False
+        if sum(v[column] for v in inflow) != total[column] + sum(v[column] for v in outflow):
+            return False
+    return True
 
 
 def _issue(code: str, path: str, message: str, occ: _Occurrence, printed: str) -> Issue:

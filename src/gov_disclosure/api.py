@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any, Union
 from . import limits
 from ._read import read_text
 from .errors import InputTypeError, ParseError
-from .formats import format_from_name, to_text
+from .formats import Note, format_from_name, to_text_notes
 from .model import Report
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,20 +79,21 @@ def parse(data: Input, edition: str = "auto", *, format: str = "auto", strict: b
         limits.check_bytes(content)
     else:
         limits.check_text(content)
-    return _read(to_text(content, format), edition, strict)
+    return _read(*to_text_notes(content, format), edition, strict)
 
 
-def _read(text: str, edition: str, strict: bool) -> Report:
-    """:func:`read_text` on the text a document gave, within :mod:`gov_disclosure.limits`."""
+def _read(text: str, notes: "tuple[Note, ...]", edition: str, strict: bool) -> Report:
+    """:func:`read_text` on the text a document gave (and the adapter's notes about
+    places in it), within :mod:`gov_disclosure.limits`."""
     limits.check_text(text)
-    return read_text(text, edition, strict=strict)
+    return read_text(text, edition, strict=strict, notes=notes)
 
 
 def parse_text(text: str, edition: str = "auto", *, strict: bool = False) -> Report:
     """Like :func:`parse` for text that is already decoded (no format detection)."""
     if not isinstance(text, str):
         raise InputTypeError(f"parse_text() takes str, not {type(text).__name__}; use parse() for bytes")
-    return _read(text, edition, strict)
+    return _read(text, (), edition, strict)
 
 
 def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto", strict: bool = False) -> Report:
@@ -111,7 +112,7 @@ def parse_file(path: PathLike, edition: str = "auto", *, format: str = "auto", s
         limits.check_bytes(data)
         if format == "auto":
             format = format_from_name(p.name, data)
-        return _read(to_text(data, format), edition, strict)
+        return _read(*to_text_notes(data, format), edition, strict)
     except ParseError as exc:
         raise exc.with_source(str(p)) from None
 

@@ -12,6 +12,7 @@ code                meaning
                     :func:`~gov_disclosure.parse_file`)
 ``input.format``    the document format cannot be read (encoding, HTML, DOCX, PDF)
 ``input.extra``     an optional dependency for the format is not installed
+``input.too_large`` the input is beyond a limit of :mod:`gov_disclosure.limits`
 ``edition.unknown`` no registered template edition matches the text
 ``tables.none``     the text holds no report table
 ``table.incomplete`` a table's first cells are missing

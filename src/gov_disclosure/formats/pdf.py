@@ -41,6 +41,7 @@ from collections import Counter
 from typing import Any, Callable, Optional
 
 from .._normalize import PAGE_NUMBER, to_simplified
+from .. import limits
 from ..errors import InputFormatError, MissingExtraError
 from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
@@ -290,8 +291,10 @@ def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
     With ``ocr`` (see :data:`OcrReader`), pages without a text layer, or a text
     layer without the report's tables, are read by OCR instead of refused."""
     pdfplumber = _import_pdfplumber()
+    limits.check_pdf(data)  # pages and unpacked streams, before anything is unpacked for real
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            limits.check_pdf_pages(len(pdf.pages))
             pages, heights, chars, images, scans = [], [], 0, 0, 0
             for number, page in enumerate(pdf.pages):
                 items, n_chars, n_images = _read_page(page, number)
@@ -300,7 +303,7 @@ def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
                 heights.append(float(page.height))
                 chars += n_chars
                 images += n_images
-    except InputFormatError:
+    except InputFormatError:  # LimitError too
         raise
     except Exception as exc:  # pdfminer's syntax, password and decoding errors
         raise _error(exc) from None
