@@ -40,8 +40,8 @@ import re
 from collections import Counter
 from typing import Any, Callable, Optional
 
-from .._normalize import PAGE_NUMBER, to_simplified
 from .. import limits
+from .._normalize import PAGE_NUMBER, to_simplified
 from ..errors import InputFormatError, MissingExtraError
 from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
