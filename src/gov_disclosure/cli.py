@@ -66,6 +66,10 @@ A file that is not a regular file (a FIFO, a device), larger than --max-bytes
 FILE.partial and renamed when the batch is complete; an interrupted batch keeps
 FILE.partial and continues with --resume.  File names that are not UTF-8 are
 written with \\xNN escapes.
+Inside a file, the limits of gov_disclosure.limits refuse decompression bombs and
+absurd input (text over 2,000,000 characters, DOCX over 50 MB unpacked, PDF over
+100 pages or 100 MB of streams, HTML tables over 200,000 grid slots or nested over
+500 deep) as a parse-error with code input.too_large; see docs/formats.md.
 Exit status: 0 all good; 1 a file could not be read, or (validate) a report has an
 error, or the output could not be written; 2 usage error (bad option, missing path,
 no report files found); 130 interrupted.
