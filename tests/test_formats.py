@@ -545,3 +545,39 @@ def test_has_report_tables() -> None:
     assert has_report_tables("第二十条 第（一）项")
     assert has_report_tables("申請人情況")  # traditional
     assert not has_report_tables("2024年政府信息公开工作年度报告")
+
+
+def test_a_pdf_that_loses_data_while_unpacking_is_refused_and_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    """One byte of a content stream damaged: pdfminer logs "Data-loss while decompressing"
+    and goes on with digits missing.  The adapter notices, refuses the file, and no
+    library warning reaches stderr."""
+    import re as _re
+
+    pytest.importorskip("pdfplumber")
+    from reportlab import rl_config
+
+    report = gd.parse_file(Path(__file__).parents[1] / "examples" / "pipes_2021.txt")
+    old = rl_config.useA85
+    rl_config.useA85 = 0  # raw Flate streams, as most producers write them
+    try:
+        pdf = render_pdf(report)
+    finally:
+        rl_config.useA85 = old
+    refused = 0
+    for match in _re.finditer(rb"stream\r?\n", pdf):
+        start = match.end()
+        end = pdf.find(b"endstream", start)
+        if end - start < 200:
+            continue
+        broken = bytearray(pdf)
+        broken[start + int((end - start) * 0.8)] ^= 0xFF
+        try:
+            parsed = gd.parse(bytes(broken))
+        except gd.ParseError as error:
+            refused += "damaged" in str(error)
+            continue
+        want = dict(report.cells())
+        assert all(v is None or v == want[a] for a, v in parsed.cells())
+    assert refused >= 1
+    captured = capfd.readouterr()
+    assert "Data-loss" not in captured.err and "Cannot" not in captured.err

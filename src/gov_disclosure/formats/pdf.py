@@ -35,10 +35,12 @@ installed (:mod:`gov_disclosure.formats.ocr`); without it the error names the ex
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
 from collections import Counter
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from .. import limits
 from .._normalize import PAGE_NUMBER, to_simplified
@@ -285,6 +287,29 @@ def _narrative(items: list[Any]) -> list[Any]:
     return out
 
 
+@contextlib.contextmanager
+def _pdfminer_log() -> Iterator[list[str]]:
+    """pdfminer's log messages while a PDF is read, kept here instead of printed: the
+    library never writes to stderr, and a "Data-loss while decompressing" means digits
+    may be missing from the page, which the caller refuses."""
+    records: list[str] = []
+
+    class _Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    logger = logging.getLogger("pdfminer")
+    handler = _Keep(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
 def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
     """Report text from the bytes of a PDF file with a text layer.
 
@@ -293,7 +318,7 @@ def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
     pdfplumber = _import_pdfplumber()
     limits.check_pdf(data)  # pages and unpacked streams, before anything is unpacked for real
     try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
+        with _pdfminer_log() as log, pdfplumber.open(io.BytesIO(data)) as pdf:
             limits.check_pdf_pages(len(pdf.pages))
             pages, heights, chars, images, scans = [], [], 0, 0, 0
             for number, page in enumerate(pdf.pages):
@@ -303,6 +328,12 @@ def pdf_to_text(data: bytes, ocr: Optional[OcrReader] = None) -> str:
                 heights.append(float(page.height))
                 chars += n_chars
                 images += n_images
+            lost = [m for m in log if "data-loss" in m.lower() or "corrupt" in m.lower()]
+            if lost:
+                raise InputFormatError(
+                    f"the PDF is damaged: {lost[0].rstrip('.')} (a content stream lost data while it was "
+                    "unpacked), so the numbers on its pages cannot be trusted; get an undamaged copy"
+                )
     except InputFormatError:  # LimitError too
         raise
     except Exception as exc:  # pdfminer's syntax, password and decoding errors
