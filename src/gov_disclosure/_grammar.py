@@ -38,6 +38,7 @@ from lark.load_grammar import FromPackageLoader, GrammarBuilder, PackageResource
 __all__ = [
     "BLANK",
     "MISSING_MARKS",
+    "NUMBER_PIECE",
     "PACKAGE",
     "package_loader",
     "read_grammar",
@@ -54,6 +55,9 @@ __all__ = [
 BLANK = "∅"
 #: Printed marks that mean "no value" (blank, dashes, slash, 无, 不适用, or BLANK).
 MISSING_MARKS = re.compile(r"[—–―-]+|/|无|不适用|∅|")
+#: A cell that can only continue the number printed before it (``.4476``, ``,234``):
+#: the rest of a number cut into two cells.
+NUMBER_PIECE = re.compile(r"[.,，．]\d+(?:[.,]\d+)*")
 
 PACKAGE = "gov_disclosure"
 GRAMMAR_DIR = "grammars"

@@ -20,7 +20,7 @@ from typing import Any, Iterator, Optional, Pattern, Sequence
 from lark import Token
 from lark.lexer import Lexer
 
-from ._grammar import BLANK
+from ._grammar import BLANK, NUMBER_PIECE
 from ._normalize import ROW_END, Cell
 
 __all__ = ["CellStream", "CellLexer", "MAX_JOIN"]
@@ -30,9 +30,6 @@ MAX_JOIN = 12
 
 
 _new_str = str.__new__
-
-#: A cell that can only continue the number before it: ``.4476``, ``,234``.
-_PIECE = re.compile(r"[.,，．]\d+(?:[.,]\d+)*")
 
 
 class CellStream:
@@ -153,7 +150,7 @@ class CellLexer(Lexer):
                 # a blank grid cell after a complete row: the rest of a merged cell
                 i += 1
                 continue
-            if text[0] in ".,，．" and history and history[-1].type is value_key and _PIECE.fullmatch(text):
+            if text[0] in ".,，．" and history and history[-1].type is value_key and NUMBER_PIECE.fullmatch(text):
                 # ``3664 |`` / ``.4476 |``: the rest of the number before, cut off into a
                 # cell of its own; neither part is a number that can be read safely
                 tok = Token("NUMBER_PIECE", text, line=line, column=column)

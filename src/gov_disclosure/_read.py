@@ -54,6 +54,12 @@ def _tail(stream: CellStream, compiled: _editions.CompiledEdition) -> tuple[int,
     )
 
 
+@lru_cache(maxsize=None)
+def _review_terminals(compiled: _editions.CompiledEdition) -> frozenset[str]:
+    """The names of table 四's header terminal (行政复议), however Lark namespaced it."""
+    return frozenset(name for name, _ in compiled.lexer.patterns if name.endswith("REVIEW_H"))
+
+
 def _conflicting_copy(stream: CellStream, compiled: _editions.CompiledEdition, k: int) -> Optional[ParseError]:
     """A second copy of the tables after table 四 (print and screen versions, a repeated
     attachment) whose numbers differ from the first: an error, never a silent choice.
@@ -65,7 +71,7 @@ def _conflicting_copy(stream: CellStream, compiled: _editions.CompiledEdition, k
     tokenize = compiled.lexer.tokenize
     sizes = compiled.lexer.row_sizes
     tail = cells[k:]
-    review = {name for name, _ in compiled.lexer.patterns if name.endswith("REVIEW_H")}
+    review = _review_terminals(compiled)
     if not any(
         (parts := tokenize(c.text)) and (parts[-1][0] in sizes or parts[0][0] in review) for c in tail if len(c.text) > 1
     ):

@@ -38,7 +38,7 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
-from ._grammar import BLANK
+from ._grammar import BLANK, NUMBER_PIECE
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import ROW_END, Cell
 from .errors import ParseError
@@ -59,9 +59,6 @@ _SHORT = 4
 #: piece is not read.
 _NUMBERISH = re.compile(r"[-+]?\d[\d,.]*|[.,，．]\d[\d,.]*")
 
-
-#: A cell that can only continue the number before it (``.4476``, ``,234``).
-_PIECE = re.compile(r"[.,，．]\d+(?:[.,]\d+)*")
 
 #: A printed piece the split solver takes: a run of digits, a ``1,234`` number, a decimal.
 _PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
@@ -425,7 +422,7 @@ def recover(
         after = occ.end
         while after < len(cells) and cells[after].text is ROW_END:
             after += 1
-        if after < len(cells) and _PIECE.fullmatch(cells[after].text):
+        if after < len(cells) and NUMBER_PIECE.fullmatch(cells[after].text):
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
                 f"{where}: its last number continues in a cell of its own ({cells[after].text!r}): a number cut "

@@ -310,19 +310,14 @@ class CSVWriter(Writer):
             value = getter(report)
             if value is None:
                 text = ""
-                if errors and path in errors:
-                    parts.append(f"{head},{middle},,{_csv_field(errors[path])}\n")
-                    continue
             elif type(value) is int:
                 text = str(value)
             elif isinstance(value, Decimal):
                 text = format(value, "f")
             else:
                 text = _csv_field(str(value))
-            if errors and path in errors:  # an inferred value says so
-                parts.append(f"{head},{middle},{text},{_csv_field(errors[path])}\n")
-                continue
-            parts.append(f"{head},{middle},{text},\n")
+            error = _csv_field(errors[path]) if errors and path in errors else ""
+            parts.append(f"{head},{middle},{text},{error}\n")
         return "".join(parts)
 
     def write_failure(self, source: str, error: str) -> None:
@@ -350,17 +345,12 @@ class JSONLinesWriter(Writer):
             value = getter(report)
             if value is None:
                 text = "null"
-                if errors and path in errors:
-                    lines.append(f'{head}{middle}, "value": null, "error": {dumps(errors[path])}}}\n')
-                    continue
             elif type(value) is int:
                 text = str(value)
             else:
                 text = dumps(_json_value(value))
-            if errors and path in errors:  # an inferred value says so
-                lines.append(f'{head}{middle}, "value": {text}, "error": {dumps(errors[path])}}}\n')
-                continue
-            lines.append(f'{head}{middle}, "value": {text}, "error": null}}\n')
+            error = dumps(errors[path]) if errors and path in errors else "null"
+            lines.append(f'{head}{middle}, "value": {text}, "error": {error}}}\n')
         return "".join(lines)
 
     def write_failure(self, source: str, error: str) -> None:
