@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import gov_disclosure as gd
 from gov_disclosure.formats import sniff
 from gov_disclosure.formats.markup import markup_to_text
 from gov_disclosure.render import render
 from gov_disclosure.render_documents import render_html
+from gov_disclosure.strategies import reports
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt"
 
@@ -114,3 +119,37 @@ def test_an_html_cell_printing_two_numbers_never_shifts_its_row() -> None:
     for address, value in parsed.cells():
         assert value is None or value == want[address], address
     assert parsed.appeals.review.upheld is None and not parsed.complete
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    report=reports(consistent=True),
+    kind=st.sampled_from(["blank", "delete", "swap", "none"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_markdown_tables_never_give_a_number_at_a_wrong_address(report: gd.Report, kind: str, seed: int) -> None:
+    """A markdown rendering with a cell blanked, a table row deleted or two rows swapped:
+    every number read is the one printed at its address (rows move with their labels)."""
+    rnd = random.Random(seed)
+    lines = _markdown(report).split("\n")
+    rows = [i for i, line in enumerate(lines) if line.startswith("| ") and any(c.isdigit() for c in line)]
+    if kind == "blank":
+        i = rnd.choice(rows)
+        cells = lines[i].split(" | ")
+        numeric = [k for k, c in enumerate(cells) if c.strip(" |").isdigit()]
+        k = rnd.choice(numeric)
+        cells[k] = " " if 0 < k < len(cells) - 1 else ("| " if k == 0 else " |")
+        lines[i] = " | ".join(cells)
+    elif kind == "delete":
+        del lines[rnd.choice(rows)]
+    elif kind == "swap":
+        i, j = rnd.sample(rows, 2) if len(rows) > 1 else (rows[0], rows[0])
+        lines[i], lines[j] = lines[j], lines[i]
+    try:
+        parsed = gd.parse("\n".join(lines))
+    except gd.ParseError:
+        return
+    want = dict(report.cells())
+    for address, value in parsed.cells():
+        if value is not None:
+            assert value == want[address], f"{kind}: {address} read {value!r}, printed {want[address]!r}"
