@@ -102,9 +102,9 @@ def iter_records(report: "Report", source: Optional[str] = None) -> Iterator[dic
 
 
 def report_records(report: "Report", source: Optional[str] = None) -> list[dict[str, Any]]:
-    """One dict per cell of ``report`` (keys :data:`RECORD_COLUMNS`), in template order
-    (the same as :meth:`Report.to_records`)."""
-    return list(iter_records(report, source))
+    """One dict per cell of ``report`` (keys :data:`RECORD_COLUMNS`), in template order:
+    :meth:`Report.to_records`, which builds them from the same schema."""
+    return report.to_records(source)
 
 
 ReportLike = Union["Report", tuple[Optional[str], "Report"]]
