@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 import gov_disclosure as gd
 from gov_disclosure.formats import sniff
-from gov_disclosure.formats.markup import markup_to_text
 from gov_disclosure.render import render
 from gov_disclosure.render_documents import render_html
 from gov_disclosure.strategies import reports
@@ -54,10 +53,77 @@ def test_markdown_tables_with_headings_and_a_blank_between_numbers() -> None:
             assert value == blanked.get(address), address
 
 
-def test_a_blank_before_a_rows_first_number_is_not_placed() -> None:
-    """``| 规章 |  | 36 |  |``: the empty cells may be the rest of merged cells; the row is short."""
-    text = "| 规章 |  | 36 |  |\n|---|---|---|---|\n"
-    assert markup_to_text(text).strip() == "规章 | 36"
+def _markdown_merged(report: gd.Report) -> str:
+    """Markdown as markdownify writes merged cells: a label's colspan as empty cells
+    right after it, a rowspan's cell left out of the rows below (so rows are
+    right-aligned, not padded at the right)."""
+    from gov_disclosure.render import table_rows
+
+    lines = ["# 报告", "", "## 二、主动公开政府信息情况"]
+    for key, rows in table_rows(report).items():
+        width = max(len(r) for r in rows)
+        lines.append("")
+        for i, row in enumerate(rows):
+            cells = [c if c != "—" else "" for c in row]
+            labels = [k for k, c in enumerate(cells) if c and not c.replace(".", "").isdigit()]
+            at = labels[-1] + 1 if labels else 0
+            cells[at:at] = [""] * (width - len(cells))
+            lines.append("| " + " | ".join(cells) + " |")
+            if i == 0:
+                lines.append("|" + "---|" * width)
+        lines.append("")
+        if key == "active_disclosure":
+            lines.append("### 三、收到和处理政府信息公开申请情况")
+        elif key == "applications":
+            lines.append("**四、政府信息公开行政复议、行政诉讼情况**")
+    return "\n".join(lines) + "\n"
+
+
+def test_empty_cells_at_the_edge_of_a_row_are_read_as_blanks_where_the_rows_count_decides() -> None:
+    """``| 规章 |  | 36 |  |``: an empty cell before a row's first number or after its
+    last may be the rest of a merged cell or a blank value; where the row's printed
+    cells and its empty edge cells make exactly the row's count, they are blanks."""
+    report = gd.parse_file(EXAMPLE)
+    data = report.to_dict()
+    data["active_disclosure"]["regulations"]["issued"] = None  # first cell of a table-二 row
+    data["active_disclosure"]["normative_documents"]["in_force"] = None  # last cell
+    data["applications"]["granted"]["natural_person"] = None  # first cell of a table-三 row
+    data["applications"]["denied"]["state_secret"]["total"] = None  # last cell: 总计
+    data["appeals"]["review"]["upheld"] = None  # table 四's first cell (its group still adds up)
+    data["appeals"]["review"]["total"] -= report.appeals.review.upheld
+    blanked = gd.Report.from_dict(data)
+    for render_markdown in (_markdown, _markdown_merged):
+        parsed = gd.parse(render_markdown(blanked))
+        assert parsed.to_dict()["active_disclosure"] == data["active_disclosure"], render_markdown.__name__
+        assert parsed.to_dict()["applications"] == data["applications"], render_markdown.__name__
+        assert parsed.to_dict()["appeals"] == data["appeals"], render_markdown.__name__
+        assert parsed.complete, [i.message for i in parsed.issues]
+
+
+def test_an_empty_edge_cell_the_rows_count_does_not_place_is_not_read() -> None:
+    """Six numbers with an empty cell at both ends, in a seven-cell row: the blank may be
+    the first or the last cell, and a row of zeros adds up either way.  Not read."""
+    text = _markdown(gd.parse_file(EXAMPLE))
+    lines = text.split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("| 3.要求提供公开出版物"))
+    lines[i] = "| 3.要求提供公开出版物 |  | 0 | 0 | 0 | 0 | 0 | 0 |  |"
+    parsed = gd.parse("\n".join(lines))
+    row = parsed.to_dict()["applications"]["not_processed"]["publication"]
+    assert set(row.values()) == {None}, row
+    assert any(i.code == "parse.row_unreadable" and i.path == "applications.not_processed.publication"
+               for i in parsed.issues)
+
+
+def test_an_empty_edge_cell_is_not_a_blank_when_the_rows_sum_says_otherwise() -> None:
+    """``| 2.重复申请 |  | 0 | 0 | 9 | 4 | 3 | 17 |``: read as a blank first cell, the row
+    would not add up (0+0+9+4+3 ≠ 17): the empty cell is not taken as a slot."""
+    text = _markdown(gd.parse_file(EXAMPLE))
+    lines = text.split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith("| 2.重复申请"))
+    lines[i] = "| 2.重复申请 |  | 0 | 0 | 9 | 4 | 3 | 17 |"
+    parsed = gd.parse("\n".join(lines))
+    row = parsed.to_dict()["applications"]["not_processed"]["duplicate"]
+    assert set(row.values()) == {None}, row
 
 
 def test_raw_html_tables_inside_markdown_are_read_and_parse_and_parse_file_agree(tmp_path: Path) -> None:
@@ -125,18 +191,23 @@ def test_an_html_cell_printing_two_numbers_never_shifts_its_row() -> None:
 @given(
     report=reports(consistent=True),
     kind=st.sampled_from(["blank", "delete", "swap", "none"]),
+    merged=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_markdown_tables_never_give_a_number_at_a_wrong_address(report: gd.Report, kind: str, seed: int) -> None:
-    """A markdown rendering with a cell blanked, a table row deleted or two rows swapped:
-    every number read is the one printed at its address (rows move with their labels)."""
+def test_markdown_tables_never_give_a_number_at_a_wrong_address(
+    report: gd.Report, kind: str, merged: bool, seed: int
+) -> None:
+    """A markdown rendering (rows padded at the right, or merged cells as markdownify
+    writes them) with a cell blanked, a table row deleted or two rows swapped: every
+    number read is the one printed at its address (rows move with their labels), and
+    a blanked cell is never read as a number."""
     rnd = random.Random(seed)
-    lines = _markdown(report).split("\n")
+    lines = (_markdown_merged if merged else _markdown)(report).split("\n")
     rows = [i for i, line in enumerate(lines) if line.startswith("| ") and any(c.isdigit() for c in line)]
     if kind == "blank":
         i = rnd.choice(rows)
         cells = lines[i].split(" | ")
-        numeric = [k for k, c in enumerate(cells) if c.strip(" |").isdigit()]
+        numeric = [k for k, c in enumerate(cells) if c.strip(" |")[:1].isdigit()]
         k = rnd.choice(numeric)
         cells[k] = " " if 0 < k < len(cells) - 1 else ("| " if k == 0 else " |")
         lines[i] = " | ".join(cells)

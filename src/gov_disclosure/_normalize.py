@@ -27,12 +27,20 @@ from typing import NamedTuple, Pattern
 from . import limits
 from ._labelchars import TRADITIONAL_LABEL_CHARACTERS
 
-__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "ROW_END"]
+__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "ROW_END", "FILLER"]
 
 #: The cell that marks the end of a table row where the text shows it (a line
 #: ending ``||``, a line holding several ``|``-separated cells, a lone ``|``):
 #: a row's numbers never run past it.
 ROW_END = "\x1e"
+
+#: An empty grid cell at the edge of a row's numbers, where a table written as text
+#: (a markdown pipe table) does not say whether it is a blank value or the rest of a
+#: merged cell: ``| 规章 |  | 36 |  |``.  The strict reader leaves it out (it reads
+#: only what is printed); the row-by-row reader (:mod:`gov_disclosure._recover`)
+#: counts it as a slot of the row when the row's cell count decides which it is.
+#: A character from a private-use plane, so no report text holds it.
+FILLER = "\U000f0001"
 
 
 class Cell(NamedTuple):

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from lark import Token
 
@@ -40,7 +40,7 @@ from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK, NUMBER_PIECE
 from ._lexer import MAX_JOIN, base_name
-from ._normalize import ROW_END, Cell
+from ._normalize import FILLER, ROW_END, Cell
 from .errors import ParseError
 from .issues import Issue
 
@@ -211,8 +211,9 @@ class _Reader:
     # -- classification ---------------------------------------------------------------
 
     def is_value(self, text: str) -> bool:
-        """A number, a printed blank, or a piece of a number cut over two lines."""
-        return bool(self._value(text) or _NUMBERISH.fullmatch(text))
+        """A number, a printed blank, a piece of a number cut over two lines, or an
+        empty edge cell of a grid row (:data:`FILLER`)."""
+        return bool(self._value(text) or _NUMBERISH.fullmatch(text)) or text == FILLER
 
     def _row_of(self, text: str) -> Optional[_schema.Row]:
         """The row whose label ``text`` ends with, when all of ``text`` is known terminals."""
@@ -254,6 +255,7 @@ class _Reader:
                 values.append(cells[k])
                 k += 1
             size = len(row.cells)
+            values = _fill(values, row)
             if len(values) > size and all(c.text == BLANK for c in values[size:]):
                 values = values[:size]  # blank grid cells after the row: the rest of a merged cell
             found.append(_Occurrence(row, self.order[row.address], i, k, values, cells[i]))
@@ -301,7 +303,7 @@ class _Reader:
             if row is not None and len(text) >= _SHORT:
                 if self._row_of(cells[j].text) is not None:
                     return None  # the next piece is a label of its own
-                return _Occurrence(row, self.order[row.address], i, j + 1, values, cells[i])
+                return _Occurrence(row, self.order[row.address], i, j + 1, _fill(values, row), cells[i])
         return None
 
     # -- choosing -------------------------------------------------------------------------
@@ -323,6 +325,103 @@ class _Reader:
             chain.append(found[j])
             j = back[j]
         return chain[::-1]
+
+
+def _as_int(text: str) -> Optional[int]:
+    digits = text.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def _sum_allows(row: _schema.Row, texts: Sequence[str]) -> Optional[bool]:
+    """Whether the row's own sum holds with blank cells counted as nothing (None when
+    the row has no sum, or its total or a cell is not a whole number)."""
+    names = [c.name for c in row.cells]
+    if "total" not in names or row.table == "active_disclosure":
+        return None
+    numbers: dict[str, int] = {}
+    for name, text in zip(names, texts):
+        if text == BLANK:
+            continue
+        value = _as_int(text)
+        if value is None:
+            return None
+        numbers[name] = value
+    if "total" not in numbers:
+        return None
+    total = numbers.pop("total")
+    return sum(numbers.values()) == total
+
+
+def _fill(values: list[Cell], row: _schema.Row) -> list[Cell]:
+    """:func:`_fill_slots` for one row, checked by its own sum."""
+    return _fill_slots(values, len(row.cells), lambda texts: _sum_allows(row, texts))
+
+
+def _fill_slots(values: list[Cell], size: int, allows: Callable[[Sequence[str]], Optional[bool]]) -> list[Cell]:
+    """A row's run with its :data:`FILLER` cells (empty edge cells of a grid row: a
+    blank value, or the rest of a merged cell) settled where the row's cell count
+    decides.
+
+    Fillers stand only before the first printed number or after the last.  When the
+    printed cells alone make the row's count, every filler is the rest of a merged
+    cell.  Otherwise the row is the row's count of consecutive slots, so the fillers
+    left out are those at one end or the other: every way of leaving out fillers
+    from the ends that gives the count is a candidate, with the fillers kept as
+    blanks.  A single candidate is the row unless its own sum (blanks counted as
+    nothing) fails.  Of several candidates, one is the row only when its sum holds
+    and every other's fails: a candidate whose sum cannot be checked (its total is
+    the blank) could be the row as well.  Otherwise the fillers are left out and
+    the row is short: not read.
+    """
+    if not any(c.text == FILLER for c in values):
+        return values
+    printed = [c for c in values if c.text != FILLER]
+    if len(printed) >= size:
+        return printed
+    n = len(values)
+    lead = next((k for k, c in enumerate(values) if c.text != FILLER), n)
+    trail = n - 1 - max((k for k, c in enumerate(values) if c.text != FILLER), default=-1)
+    if lead + trail < n - len(printed):
+        return printed  # a filler between printed cells: not an edge of the row
+    candidates: dict[tuple[str, ...], list[Cell]] = {}
+    for drop_lead in range(lead + 1):
+        drop_trail = n - size - drop_lead
+        if 0 <= drop_trail <= trail:
+            slots = [Cell(BLANK, c.line, c.column) if c.text == FILLER else c for c in values[drop_lead : n - drop_trail]]
+            candidates.setdefault(tuple(c.text for c in slots), slots)
+    verdicts = [(allows(texts), slots) for texts, slots in candidates.items()]
+    if len(verdicts) == 1:
+        verdict, slots = verdicts[0]
+        return printed if verdict is False else slots
+    confirmed = [slots for verdict, slots in verdicts if verdict is True]
+    if len(confirmed) == 1 and all(verdict is not None for verdict, _ in verdicts):
+        return confirmed[0]
+    return printed
+
+
+def _drop_extra_blanks(values: list[Cell], size: int, allows: Callable[[Sequence[str]], Optional[bool]]) -> list[Cell]:
+    """A run with more cells than the row and blank cells among them: when its printed
+    numbers alone are the row's count and its sums hold with them, the blanks are
+    grid cells outside the template's columns (LibreOffice writes the template's
+    table 四 with a narrow empty column between its groups)."""
+    if len(values) <= size or not any(c.text == BLANK for c in values):
+        return values
+    printed = [c for c in values if c.text != BLANK]
+    if len(printed) == size and allows([c.text for c in printed]) is True:
+        return printed
+    return values
+
+
+def _sums_allow(rows: Sequence[_schema.Row], sizes: Sequence[int], texts: Sequence[str]) -> Optional[bool]:
+    """:func:`_sum_allows` for consecutive rows: False if one fails, True if all hold."""
+    verdicts = []
+    at = 0
+    for row, size in zip(rows, sizes):
+        verdicts.append(_sum_allows(row, texts[at : at + size]))
+        at += size
+    if False in verdicts:
+        return False
+    return True if verdicts and all(verdicts) else None
 
 
 def _sums(row: _schema.Row, values: list[Any]) -> Optional[bool]:
@@ -619,12 +718,18 @@ def _appeals(
         if not parts or parts[0][0] not in reader.review_names:
             continue
         k = i + 1
-        while k < len(cells) and not reader.is_value(cells[k].text) and k - i < 160:
-            k += 1
+        while k < len(cells) and (not reader.is_value(cells[k].text) or cells[k].text == FILLER) and k - i < 160:
+            k += 1  # the header (its merged cells' fillers too)
+        while k - 1 > i and cells[k - 1].text == FILLER and k < len(cells) and cells[k - 1].line == cells[k].line:
+            k -= 1  # empty cells before the first number of its row: slots of the run
         run: list[Cell] = []
         while k < len(cells) and reader.is_value(cells[k].text):
             run.append(cells[k])
             k += 1
+        def allows(texts: Sequence[str]) -> Optional[bool]:
+            return _sums_allow(table.rows, sizes, texts)
+
+        run = _drop_extra_blanks(_fill_slots(run, sum(sizes), allows), sum(sizes), allows)
         if run:
             copies.append(((i, k), run))
     if not copies:

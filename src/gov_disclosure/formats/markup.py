@@ -9,10 +9,12 @@ HTML inside the markdown (pandoc ``gfm``).
 writes (one row per line, cells joined by `` | ``) and leaves every other line as
 it is.  An HTML table is read by the HTML adapter (its grid is exact, spans
 included).  A markdown table flattens merged cells into empty ones, so an empty
-cell is a blank value only *between* two printed numbers of a row; empty cells
-before a row's first number or after its last may be the rest of a merged label
-or value cell and are left out (the reader then knows the row is short and does
-not guess).  Text without markup tables is returned unchanged.
+cell is a blank value for certain only *between* two printed numbers of a row; an
+empty cell before a row's first number or after its last may be a blank or the rest
+of a merged label or value cell, and is written as ``FILLER``: the strict reader
+leaves it out, and the row-by-row reader takes it as a blank only where the row's
+cell count leaves one reading (:func:`gov_disclosure._recover._fill_slots`).  Text
+without markup tables is returned unchanged.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from .._normalize import FILLER
 from .grid import BLANK, GridRow, clean_cell, is_value, table_lines
 
 __all__ = ["markup_to_text", "has_markup_tables"]
@@ -34,48 +37,110 @@ def has_markup_tables(text: str) -> bool:
     """True if ``text`` holds a markdown pipe table, a raw HTML table or a box-drawn table."""
     if "<table" in text or "<TABLE" in text or "┌" in text:
         return True
-    return "---" in text and any(_DELIMITER.fullmatch(line) for line in text.split("\n") if "---" in line)
+    if "---" in text and any(_DELIMITER.fullmatch(line) for line in text.split("\n") if "---" in line):
+        return True
+    return "|\n|" in text and _two_outer_rows(text)
+
+
+def _two_outer_rows(text: str) -> bool:
+    lines = text.split("\n")
+    return any(_outer_row(a) and _outer_row(b) for a, b in zip(lines, lines[1:]) if a.endswith("|"))
 
 
 def _cells(line: str) -> list[str]:
+    """The cells of a markdown table row.  A row written with outer pipes
+    (``| a |  |``) has its last pipe closing the row; a row written without them
+    (html2text: ``a|  ``, after trailing spaces are stripped ``a|``) ends in an empty
+    last cell when it ends in a pipe."""
     body = line.replace("\\|", _ESCAPED_PIPE).strip()
     if body.startswith("|"):
         body = body[1:]
-    if body.endswith("|"):
-        body = body[:-1]
+        if body.endswith("|"):
+            body = body[:-1]
     return [c.replace(_ESCAPED_PIPE, "|").strip() for c in body.split("|")]
 
 
 def _row_line(cells: list[str]) -> str:
-    """One markdown row as a report line: blanks only between two printed numbers."""
+    """One markdown row as a report line.
+
+    The row's *value part* is what follows its last text cell.  An empty cell there
+    between two printed numbers is a blank value (:data:`BLANK`); an empty cell before
+    the first number or after the last (or every cell of a value part without
+    numbers) may be a blank value or the rest of a merged cell, and is written as
+    :data:`FILLER`: the strict reader leaves it out, the row-by-row reader counts it
+    only when the row's cell count decides.  Empty cells among the labels are dropped.
+    """
     texts = [clean_cell(c) for c in cells]
-    numbers = [k for k, t in enumerate(texts) if t and is_value(t)]
+    labels = [k for k, t in enumerate(texts) if t and not is_value(t)]
+    start = labels[-1] + 1 if labels else 0
+    numbers = [k for k, t in enumerate(texts) if t and k >= start]
     out = []
     for k, t in enumerate(texts):
         if t:
             out.append(t)
+        elif k < start or not (labels or numbers):
+            continue
         elif numbers and numbers[0] < k < numbers[-1]:
             out.append(BLANK)
+        else:
+            out.append(FILLER)
     return " | ".join(out)
 
 
+def _outer_row(line: str) -> bool:
+    """A row written with outer pipes and at least two cells: ``| a | b |``."""
+    stripped = line.strip()
+    return len(stripped) > 2 and stripped[0] == "|" and stripped[-1] == "|" and stripped.count("|") >= 3
+
+
 def _markdown(lines: list[str]) -> list[str]:
+    """Markdown pipe tables as report lines.
+
+    A table starts at a row followed by a delimiter row (``|---|---|``), or at two
+    consecutive rows with outer pipes (markdownify writes tables without a header
+    that way).  A table with a delimiter row goes on to the first empty line (as in
+    GFM); one without goes on while rows have outer pipes.  In a table written
+    without outer pipes (html2text), a cell holding a line break breaks its row over
+    lines: a line starting with a pipe goes on with the row before it, a line of
+    spaces is the rest of an empty cell, and any other line without a pipe is the
+    wrapped rest of a cell and stays as it is.
+    """
     out: list[str] = []
     i = 0
     n = len(lines)
     while i < n:
-        if i + 1 < n and "|" in lines[i] and _DELIMITER.fullmatch(lines[i + 1]):
-            rows = [_cells(lines[i])]
-            k = i + 2
-            while k < n and "|" in lines[k] and lines[k].strip():
-                if not _DELIMITER.fullmatch(lines[k]):
-                    rows.append(_cells(lines[k]))
-                k += 1
-            out.extend(line for line in map(_row_line, rows) if line)
-            i = k
+        delimited = i + 1 < n and "|" in lines[i] and bool(_DELIMITER.fullmatch(lines[i + 1]))
+        if not delimited and not (i + 1 < n and _outer_row(lines[i]) and _outer_row(lines[i + 1])):
+            out.append(lines[i])
+            i += 1
             continue
-        out.append(lines[i])
-        i += 1
+        outer = lines[i].lstrip().startswith("|")
+        rows: list[str] = [lines[i]]
+        k = i + 2 if delimited else i + 1
+        while k < n:
+            line = lines[k]
+            if not delimited and not _outer_row(line):
+                break
+            if not line:
+                break
+            if not line.strip():
+                if outer:
+                    break
+                k += 1
+                continue
+            if "|" not in line:
+                rows.append("\x00" + line)  # the wrapped rest of a cell: kept as it is
+            elif not outer and line.lstrip().startswith("|") and rows and not rows[-1].startswith("\x00"):
+                rows[-1] = rows[-1].rstrip() + " " + line.strip()
+            elif not _DELIMITER.fullmatch(line):
+                rows.append(line)
+            k += 1
+        for row in rows:
+            if row.startswith("\x00"):
+                out.append(row[1:])
+            else:
+                out.extend(filter(None, [_row_line(_cells(row))]))
+        i = k
     return out
 
 
