@@ -11,11 +11,13 @@ from __future__ import annotations
 import errno
 import multiprocessing
 import os
+import queue
 import shutil
 import signal
 import stat
 import sys
 import time
+import unicodedata
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -262,10 +264,35 @@ def _parse_path(path: str, edition: str, max_bytes: Optional[int]) -> Any:
     return parse_file(path, edition)
 
 
-def _work_one(task: str, edition: str, path: Any, max_bytes: Optional[int] = MAX_BYTES) -> Outcome:
+#: Where OCR page events go, as ``sink(source, page, pages)``: set in a worker process
+#: by :func:`_worker_init` when the main process shows them (None: nobody does).
+_PAGE_SINK: Optional[Callable[[str, int, int], None]] = None
+
+
+def _work_one(
+    task: str,
+    edition: str,
+    path: Any,
+    max_bytes: Optional[int] = MAX_BYTES,
+    pages: Optional[Callable[[str, int, int], None]] = None,
+) -> Outcome:
+    """The outcome of one file; ``pages(source, page, count)`` is told of each page OCR reads in it."""
     if isinstance(path, Outcome):  # a failure found while walking the folders
         return path
     path = os.fspath(path)  # a Path is fine; sources are always strings
+    if pages is None:
+        return _read_one(task, edition, path, max_bytes)
+    from .formats import ocr
+
+    sink = pages
+    before = ocr.set_page_hook(lambda page, count: sink(path, page, count))
+    try:
+        return _read_one(task, edition, path, max_bytes)
+    finally:
+        ocr.set_page_hook(before)
+
+
+def _read_one(task: str, edition: str, path: str, max_bytes: Optional[int]) -> Outcome:
     try:
         report = _parse_path(path, edition, max_bytes)
         partial = _partial(report)
@@ -299,7 +326,7 @@ def _partial(report: Any) -> Optional[tuple[Optional[int], str]]:
 
 def _work_chunk(args: tuple[str, str, list[Any], Optional[int]]) -> list[Outcome]:
     task, edition, paths, max_bytes = args
-    return [_work_one(task, edition, p, max_bytes) for p in paths]
+    return [_work_one(task, edition, p, max_bytes, _PAGE_SINK) for p in paths]
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -332,8 +359,73 @@ def _warm_up() -> None:
             pass
 
 
-def _worker_init() -> None:
-    """Workers leave Ctrl-C to the main process, which stops the pool (no traceback per worker)."""
+def _worker_init(events: Any = None) -> None:
+    """Workers leave Ctrl-C to the main process, which stops the pool (no traceback per worker);
+    with ``events`` (the queue of :class:`_PageEvents`) they send it their OCR page events."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if events is not None:
+        global _PAGE_SINK
+        _PAGE_SINK = _Sender(events)
+
+
+class _Sender:
+    """A worker's end of the page events: ``(source, page, pages)`` put on the queue if it has
+    room (progress is not worth waiting for), and nothing more once the queue is gone."""
+
+    def __init__(self, events: Any) -> None:
+        self.events: Any = events
+
+    def __call__(self, source: str, page: int, pages: int) -> None:
+        if self.events is None:
+            return
+        try:
+            self.events.put_nowait((source, page, pages))
+        except queue.Full:
+            pass
+        except Exception:  # the manager process is gone (Ctrl-C, the end of the batch)
+            self.events = None
+
+
+class _PageEvents:
+    """OCR page events from the worker processes to ``on_page`` in this one.
+
+    The queue lives in a manager process, so a worker killed in the middle of
+    sending an event breaks only its own connection, never the queue (a
+    ``multiprocessing.Queue`` would be left locked or holding half a message).
+    It is bounded: a worker drops an event when it is full.  This process drains
+    it while it waits for results (:meth:`_Pool.result`); nothing runs in a thread.
+    """
+
+    LIMIT = 256
+
+    def __init__(self, context: Any, on_page: Callable[[str, int, int], None]) -> None:
+        from multiprocessing.managers import SyncManager
+
+        self.on_page = on_page
+        self.manager = SyncManager(ctx=context)
+        self.manager.start(_ignore_sigint)
+        self.queue: Any = self.manager.Queue(self.LIMIT)
+
+    def drain(self) -> None:
+        """Pass every event waiting (at most :attr:`LIMIT`) to ``on_page``, oldest first."""
+        for _ in range(self.LIMIT):
+            if self.queue is None:
+                return
+            try:
+                source, page, pages = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            except Exception:  # the manager process died: no more events
+                self.queue = None
+                return
+            self.on_page(source, page, pages)
+
+    def close(self) -> None:
+        self.queue = None
+        self.manager.shutdown()  # asks, then terminates it after a second
+
+
+def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
@@ -350,6 +442,7 @@ def iter_outcomes(
     edition: str = "auto",
     chunksize: int = 8,
     max_bytes: Optional[int] = MAX_BYTES,
+    pages: Optional[Callable[[str, int, int], None]] = None,
 ) -> Iterator[Outcome]:
     """One :class:`Outcome` per path, in the order of ``paths``, computed by ``jobs`` processes.
 
@@ -367,15 +460,28 @@ def iter_outcomes(
     out of memory, a crash in a PDF library) does not stop the batch: the files
     it had are read again one at a time in a fresh pool, and a file during which
     a worker dies again is a failure of kind ``WorkerDied``.
+
+    ``pages``, if given, is called as ``pages(source, page, count)`` as OCR starts
+    on a page of a file (a scan takes seconds a page): in this process with
+    ``jobs=1``; else the workers' events come through a bounded queue, passed on
+    while this process waits for their results, and every event of a file comes
+    before its outcome.  Events may be dropped, never the outcomes.
     """
     jobs = default_jobs() if not jobs or jobs < 1 else jobs
     chunks = _chunks(paths, max(1, chunksize))
     if jobs == 1:
         for chunk in chunks:
-            yield from _work_chunk((task, edition, chunk, max_bytes))
+            for item in chunk:
+                yield _work_one(task, edition, item, max_bytes, pages)
         return
     _warm_up()
-    pool = _Pool(jobs)
+    events = _PageEvents(_mp_context(), pages) if pages is not None else None
+    try:
+        pool = _Pool(jobs, events)
+    except BaseException:
+        if events is not None:
+            events.close()
+        raise
     pending: deque[tuple[list[Any], Optional[Future[list[Outcome]]]]] = deque()
 
     def submit(chunk: list[Any]) -> None:
@@ -410,29 +516,40 @@ def iter_outcomes(
             yield from take()
     finally:
         pool.stop()
+        if events is not None:
+            events.close()
 
 
 class _Pool:
     """A process pool that survives the death of a worker (``ProcessPoolExecutor`` reports it, ``Pool`` hangs)."""
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, events: Optional[_PageEvents] = None) -> None:
         self.jobs = jobs
+        self.events = events
         self.executor = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.jobs, mp_context=_mp_context(), initializer=_worker_init)
+        events = self.events.queue if self.events is not None else None
+        return ProcessPoolExecutor(self.jobs, mp_context=_mp_context(), initializer=_worker_init, initargs=(events,))
 
     def submit(self, args: tuple[str, str, list[Any], Optional[int]]) -> "Future[list[Outcome]]":
         return self.executor.submit(_work_chunk, args)
 
     def result(self, future: "Future[list[Outcome]]") -> list[Outcome]:
         """``future.result()``, or :class:`BrokenProcessPool` when a worker has been dead a while without the
-        executor noticing (one killed in the middle of sending a result leaves it waiting for the rest)."""
+        executor noticing (one killed in the middle of sending a result leaves it waiting for the rest).
+        Page events (see :class:`_PageEvents`) are passed on while it waits, and once more at the end."""
+        events = self.events
         dead_since: Optional[float] = None
         while True:
             try:
-                return future.result(timeout=0.5)
+                done = future.result(timeout=0.5 if events is None else 0.1)
+                if events is not None:
+                    events.drain()  # a worker sends a page's event before the file's outcome
+                return done
             except TimeoutError:
+                if events is not None:
+                    events.drain()
                 processes = (getattr(self.executor, "_processes", None) or {}).values()
                 if dead_since is None and any(p.exitcode is not None for p in processes):
                     dead_since = time.monotonic()
@@ -511,7 +628,9 @@ class Progress:
     """A one-line progress bar on a terminal (stderr), redrawn at most 10 times a second.
 
     Disabled (every method a no-op) unless ``enabled``; it appears only once a
-    batch has run for ``delay`` seconds, so short runs stay quiet.
+    batch has run for ``delay`` seconds, so short runs stay quiet.  While OCR reads
+    a scan (seconds a page) the line says which page: ``12/40 … · OCR scan.pdf page 3/17``
+    (see :meth:`page`).
     """
 
     def __init__(
@@ -526,14 +645,30 @@ class Progress:
         self.start = time.monotonic()
         self._last = 0.0
         self._shown = False
+        self._ocr: Optional[tuple[str, str, int, int]] = None  # (source, name, page, pages)
 
-    def update(self, n: int = 1) -> None:
-        """Count ``n`` more items done and redraw if due."""
+    def update(self, n: int = 1, source: Optional[str] = None) -> None:
+        """Count ``n`` more items done and redraw if due; ``source`` is the file done (its OCR page leaves the line)."""
         self.done += n
+        if source is not None and self._ocr is not None and self._ocr[0] == source:
+            self._ocr = None
         if not self.enabled:
             return
+        self._redraw(final=self.done == self.total)
+
+    def page(self, source: str, page: int, pages: int) -> None:
+        """Show that OCR is reading ``page`` of the ``pages`` of the file ``source`` (until it is done) and redraw if due."""
+        if not self.enabled:
+            return
+        name = self._ocr[1] if self._ocr is not None and self._ocr[0] == source else None
+        if name is None:
+            name = os.path.basename(display_source(source) or "") or (display_source(source) or "")
+        self._ocr = (source, name, page, pages)
+        self._redraw(final=False)
+
+    def _redraw(self, final: bool) -> None:
         now = time.monotonic()
-        if now - self.start < self.delay or (now - self._last < 0.1 and self.done != self.total):
+        if now - self.start < self.delay or (now - self._last < 0.1 and not final):
             return
         self._last = now
         self._draw(now)
@@ -549,14 +684,30 @@ class Progress:
             else:
                 eta = (self.total - self.done) / rate
                 tail = f" {self.done}/{self.total} {frac:4.0%} {rate:,.0f} {self.unit}/s eta {eta:,.0f}s"
-            bar_w = max(10, width - len(tail) - 3)
+            tail += self._ocr_text(width - len(tail) - 13)
+            bar_w = max(10, width - _columns(tail) - 3)
             filled = int(bar_w * frac)
             line = "[" + "#" * filled + "-" * (bar_w - filled) + "]" + tail
         else:
             line = f"{self.done} {self.unit} {rate:,.0f}/s"
-        self.stream.write("\r" + line[: width - 1])
+            line += self._ocr_text(width - len(line) - 1)
+        self.stream.write("\r" + _fit(line, width - 1))
         self.stream.flush()
         self._shown = True
+
+    def _ocr_text(self, room: int) -> str:
+        """`` · OCR name page 3/17`` in at most ``room`` columns (the name cut in the middle), or ""."""
+        if self._ocr is None:
+            return ""
+        _, name, page, pages = self._ocr
+        where = f" page {page}/{pages}"
+        left = room - len(" · OCR ") - len(where)  # for the name
+        if left < 8:
+            return " · OCR" + where if len(" · OCR" + where) <= room else ""
+        if _columns(name) > left:
+            half = (left - 1) // 2
+            name = _fit(name, half) + "…" + _fit(name[::-1], left - 1 - half)[::-1]
+        return f" · OCR {name}{where}"
 
     def clear(self) -> None:
         """Erase the bar (before printing something else to the terminal)."""
@@ -625,7 +776,9 @@ def batch_parse(
     parsed = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
     partial: list[tuple[str, Optional[int], str]] = []
-    outcomes = iter_outcomes(files, writer.format, jobs=jobs, edition=edition, max_bytes=max_bytes)
+    outcomes = iter_outcomes(
+        files, writer.format, jobs=jobs, edition=edition, max_bytes=max_bytes, pages=_pages_for(progress)
+    )
     run = _Run(outcomes, progress, fail_fast)
     for outcome in run:
         try:
@@ -674,7 +827,9 @@ def batch_validate(
     parsed = errors = warns = 0
     failures: list[tuple[str, Optional[int], str, str]] = []
     clear = progress.clear if progress is not None and _isatty(out) else None
-    outcomes = iter_outcomes(files, "validate", jobs=jobs, edition=edition, max_bytes=max_bytes)
+    outcomes = iter_outcomes(
+        files, "validate", jobs=jobs, edition=edition, max_bytes=max_bytes, pages=_pages_for(progress)
+    )
     run = _Run(outcomes, progress, fail_fast)
     for outcome in run:
         lines = []
@@ -704,6 +859,11 @@ def batch_validate(
     return BatchSummary(parsed, failures, errors, warns, time.perf_counter() - start, run.stopped)
 
 
+def _pages_for(progress: Optional[Progress]) -> Optional[Callable[[str, int, int], None]]:
+    """Where OCR page events go: the bar, when it is shown; else nowhere (no events are even sent)."""
+    return progress.page if progress is not None and progress.enabled else None
+
+
 class _Run:
     """Drive a batch: yield each outcome, then tick the progress bar; stop after the
     first failure with ``fail_fast``; always close the workers and the bar."""
@@ -719,7 +879,7 @@ class _Run:
             for outcome in self.outcomes:
                 yield outcome
                 if self.progress is not None:
-                    self.progress.update()
+                    self.progress.update(source=outcome.source)
                 if self.fail_fast and outcome.error is not None:
                     self.stopped = True
                     break
@@ -727,6 +887,21 @@ class _Run:
             self.outcomes.close()  # type: ignore[attr-defined]
             if self.progress is not None:
                 self.progress.close()
+
+
+def _columns(text: str) -> int:
+    """The width of ``text`` on a terminal (a Chinese character takes two columns)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _fit(text: str, columns: int) -> str:
+    """The start of ``text`` that fits in ``columns``."""
+    used = 0
+    for i, c in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used > columns:
+            return text[:i]
+    return text
 
 
 def _isatty(stream: Any) -> bool:

@@ -39,14 +39,16 @@ import math
 import os
 import re
 import time
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import attrs
 
 from ..errors import InputFormatError, MissingExtraError
 from .grid import clean_cell, has_report_tables, is_value, table_lines
 
-__all__ = ["OcrText", "Uncertain", "pdf_to_text", "image_to_text", "available", "LOW_CONFIDENCE", "DPI"]
+__all__ = [
+    "OcrText", "Uncertain", "pdf_to_text", "image_to_text", "available", "set_page_hook", "LOW_CONFIDENCE", "DPI",
+]
 
 #: The resolution PDF pages are rasterised at for OCR.
 DPI = 200
@@ -130,6 +132,36 @@ def _engine() -> Any:
         logging.getLogger(name).setLevel(logging.ERROR)
     _ENGINE = engine
     return engine
+
+
+# --- page progress ---------------------------------------------------------------------
+
+#: Told ``(page, pages)`` (1-based page, the document's page count) as OCR starts on a
+#: page; None: nobody listens.  Set by :func:`set_page_hook`.
+_PAGE_HOOK: Optional[Callable[[int, int], None]] = None
+
+
+def set_page_hook(hook: Optional[Callable[[int, int], None]]) -> Optional[Callable[[int, int], None]]:
+    """Have ``hook(page, pages)`` called as OCR starts on each page (None: no calls); returns the hook it replaces.
+
+    ``page`` is the page's number in the document (1-based: a PDF page, a frame of
+    a TIFF) and ``pages`` the document's page count; pages of a PDF read from its
+    text layer are not OCR'd and not reported.  OCR takes seconds a page, so the
+    batch engine (:mod:`gov_disclosure.batch`) uses this to show progress within a
+    long scan.  An exception raised by ``hook`` is ignored: progress never stops a read.
+    """
+    global _PAGE_HOOK
+    before, _PAGE_HOOK = _PAGE_HOOK, hook
+    return before
+
+
+def _starting(page: int, pages: int) -> None:
+    hook = _PAGE_HOOK
+    if hook is not None:
+        try:
+            hook(page, pages)
+        except Exception:  # a progress bar must not end a read
+            pass
 
 
 # --- one page --------------------------------------------------------------------------
@@ -677,6 +709,7 @@ def image_to_text(data: bytes) -> OcrText:
     heights: list[float] = []
     cells: dict[int, tuple[int, list[_Box]]] = {}
     for number, frame in enumerate(frames):
+        _starting(number + 1, len(frames))
         dpi = frame.info.get("dpi")
         scale = 72.0 / float(dpi[0]) if dpi and dpi[0] and float(dpi[0]) > 30 else _A4_WIDTH / frame.width
         items, height, _, boxes = _page_items(frame, number, scale)
@@ -717,6 +750,7 @@ def pdf_to_text(data: bytes, *, force: bool = False) -> OcrText:
                     textless += n_chars == 0
                     if n_chars == 0 or (force and n_images):
                         scanned += 1
+                        _starting(number + 1, len(pdf.pages))
                         image = document[number].render(scale=DPI / 72.0, grayscale=True).to_pil()
                         items, _, _, boxes = _page_items(image, number, 72.0 / DPI)
                         _track(items, number, boxes, cells)
