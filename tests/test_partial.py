@@ -127,6 +127,26 @@ def test_a_fragment_holding_only_table_four_gives_table_four() -> None:
     assert all(v is None for a, v in report.cells() if not a.startswith("appeals."))
 
 
+def test_a_table_a_converter_left_out_is_missing_at_its_heading() -> None:
+    """pandoc's plain text writes ``[TABLE]`` for a table it cannot draw: table 三 is
+    missing, the issue points at its heading, and tables 二 and 四 are read."""
+    example = Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt"
+    want = gd.parse_file(example)
+    lines = example.read_text("utf-8").split("\n")
+    start = lines.index("三、收到和处理政府信息公开申请情况")
+    end = lines.index("四、政府信息公开行政复议、行政诉讼情况")
+    text = "\n".join([*lines[: start + 1], "", "[TABLE]", "", *lines[end:]])
+    report = gd.parse(text)
+    (missing,) = [i for i in report.issues if i.code == "parse.table_missing"]
+    assert missing.path == "applications" and missing.line == start + 1 and missing.column == 1
+    assert "heading" in missing.message and "三、收到和处理政府信息公开申请情况" in missing.message
+    assert report.active_disclosure == want.active_disclosure and report.appeals == want.appeals
+    assert all(v is None for a, v in report.cells() if a.startswith("applications."))
+    # the note on the recovery names the labels as printed, not as patterns
+    (note,) = [i for i in report.issues if i.code == "parse.recovered"]
+    assert "[^" not in note.message and "\\" not in note.message
+
+
 @pytest.mark.parametrize("name", ["markdown_headings_2019", "markdown_headings_2021", "flat_newline_2019",
                                   "flat_newline_2021", "flat_pipe_2021"])
 def test_damaged_forms_are_read_in_part_and_never_wrong(name: str) -> None:

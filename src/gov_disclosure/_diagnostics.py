@@ -121,6 +121,9 @@ class GrammarMap:
 
 def _literal(pattern: str) -> str:
     """A readable form of a simple label regex: optional groups and escapes removed."""
+    # free text inside a label (``[^)]{0,60}``, ``.{1,4}``, ``.*``) is shown as ``…``
+    pattern = re.sub(r"(?:(?<!\\)\[[^\]]*\]|(?<!\\)\.)(?:\{\d*,?\d*\}|[*+])", "…", pattern)
+    pattern = pattern.replace("\\(?", "(").replace("\\)?", ")")
     s = re.sub(r"\((?:\?:)?(?:[^()\\]|\\.)*\)\?", "", pattern)
     s = re.sub(r"\(\?:(.*)\)$", r"\1", s)
     s = s.replace("\\", "")

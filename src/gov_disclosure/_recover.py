@@ -563,9 +563,17 @@ def recover(
         noted = {i.path for i in issues}
         printed_rows = {r.address for r in table.rows if r.address in bare}
         if not rows_read and not printed_rows and not (noted & {table.key, *(r.address for r in table.rows)}):
-            issues.append(Issue(
-                "parse.table_missing", "error",
-                f"table {table.numeral} was not found or could not be read: its cells are empty", table.key))
+            heading = _heading(cells, table.title)
+            if heading is None:
+                issues.append(Issue(
+                    "parse.table_missing", "error",
+                    f"table {table.numeral} was not found or could not be read: its cells are empty", table.key))
+            else:
+                issues.append(Issue(
+                    "parse.table_missing", "error",
+                    f"table {table.numeral}: its heading is printed ({heading.text!r}), but no row of the table "
+                    "follows it in a form that can be read (a converter may have left the table out): its "
+                    "cells are empty", table.key, line=heading.line, column=heading.column, printed=heading.text))
         elif table.key not in noted:
             for r in table.rows:
                 if r.address in read or r.address in noted:
@@ -691,6 +699,13 @@ def _table_adds_up(
         if sum(v[column] for v in inflow) != total[column] + sum(v[column] for v in outflow):
             return False
     return True
+
+
+def _heading(cells: Sequence[Cell], title: str) -> Optional[Cell]:
+    """The cell printing a table's heading (``三、收到和处理政府信息公开申请情况``), if any."""
+    if not title:
+        return None
+    return next((c for c in cells if title in c.text and len(c.text) <= len(title) + 12), None)
 
 
 def _issue(code: str, path: str, message: str, occ: _Occurrence, printed: str) -> Issue:

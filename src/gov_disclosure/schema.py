@@ -37,6 +37,7 @@ __all__ = [
     "TEXT",
     "ROW",
     "TABLES",
+    "TITLES",
     "count",
     "signed",
     "decimal",
@@ -61,6 +62,13 @@ COUNT, SIGNED, DECIMAL, TEXT, ROW = "count", "signed", "decimal", "text", "row"
 #: The three tables: attribute of :class:`~gov_disclosure.model.Report` → the numeral
 #: the template prints for it.
 TABLES: Mapping[str, str] = {"active_disclosure": "二", "applications": "三", "appeals": "四"}
+
+#: The heading the template prints above each table (after its numeral and ``、``).
+TITLES: Mapping[str, str] = {
+    "active_disclosure": "主动公开政府信息情况",
+    "applications": "收到和处理政府信息公开申请情况",
+    "appeals": "政府信息公开行政复议、行政诉讼情况",
+}
 
 
 # --- field constructors (used by the model classes) ----------------------------
@@ -171,12 +179,14 @@ class CellRef:
 
 @frozen
 class Table:
-    """One table: its key (``applications``), numeral (``三``), class and rows."""
+    """One table: its key (``applications``), numeral (``三``), class and rows, and the
+    heading the template prints above it (``收到和处理政府信息公开申请情况``)."""
 
     key: str
     numeral: str
     cls: type
     rows: tuple[Row, ...]
+    title: str = ""
 
 
 def cells_of(cls: type) -> tuple[Cell, ...]:
@@ -224,7 +234,8 @@ class Schema:
     def __init__(self, tables: Mapping[str, type]) -> None:
         self.classes: dict[str, type] = dict(tables)
         self.tables: tuple[Table, ...] = tuple(
-            Table(key, TABLES.get(key, key), cls, tuple(self._rows(key, cls, (), ()))) for key, cls in tables.items()
+            Table(key, TABLES.get(key, key), cls, tuple(self._rows(key, cls, (), ())), TITLES.get(key, ""))
+            for key, cls in tables.items()
         )
         self._tables = {t.key: t for t in self.tables}
         self.rows: dict[str, Row] = {r.address: r for t in self.tables for r in t.rows}
