@@ -147,6 +147,33 @@ def test_a_table_a_converter_left_out_is_missing_at_its_heading() -> None:
     assert "[^" not in note.message and "\\" not in note.message
 
 
+def _narrow(label: str) -> list[str]:
+    """A label as a PDF extractor gives it from a narrow column: two characters a line
+    (the ordinal ``2.`` keeps the character after it: ``2.申``)."""
+    return [label[:3], *(label[k : k + 2] for k in range(3, len(label), 2))]
+
+
+def test_labels_from_a_narrow_column_are_read_with_their_quotes_moved_and_in_many_pieces() -> None:
+    """LibreOffice's PDF of the template, through PyMuPDF: a label two characters a line,
+    quotation marks pulled out of place (``3.危`` / ``“`` / ``及三`` … ``”`` / ``定``), a long
+    label in nineteen pieces, half of them after the row's numbers."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = render(want, layout="newline")
+    lines = text.split("\n")
+    security = next(k for k, line in enumerate(lines) if "危及" in line)
+    lines[security : security + 1] = ["3.危", "“", "及三", "安全", "一稳", "”", "定"]
+    fee = next(k for k, line in enumerate(lines) if "收费通知" in line)
+    pieces = _narrow(lines[fee].strip())
+    assert len(pieces) > 16
+    numbers = lines[fee + 1 : fee + 8]
+    assert all(n.strip().isdigit() for n in numbers)
+    lines[fee : fee + 8] = [*pieces[:10], *numbers, *pieces[10:]]
+    report = gd.parse("\n".join(lines))
+    assert report.applications.denied.security_stability == want.applications.denied.security_stability
+    assert report.applications.other_processing.overdue_fee == want.applications.other_processing.overdue_fee
+    assert report.complete
+
+
 @pytest.mark.parametrize("name", ["markdown_headings_2019", "markdown_headings_2021", "flat_newline_2019",
                                   "flat_newline_2021", "flat_pipe_2021"])
 def test_damaged_forms_are_read_in_part_and_never_wrong(name: str) -> None:

@@ -54,6 +54,14 @@ __all__ = ["recover"]
 #: ``总计`` are also column headers; they are never assembled from pieces).
 _SHORT = 4
 
+#: Quotation marks, which PDF extractors move within a label.
+_QUOTES = re.compile("[\"“”‘’「」]")
+#: A label wrapped in a narrow column comes out in pieces of one to three characters
+#: (``1.申`` / ``请人`` / ``无正`` …): a label of such pieces may have this many (others
+#: at most ``MAX_JOIN``).
+_NARROW = 3
+_MAX_NARROW_JOIN = 40
+
 #: A cell that is a number or a piece of one (``14,7`` / ``58`` of a number cut
 #: over two lines): it belongs to a run of numbers, and a row whose run holds a
 #: piece is not read.
@@ -216,8 +224,13 @@ class _Reader:
         return bool(self._value(text) or _NUMBERISH.fullmatch(text)) or text == FILLER
 
     def _row_of(self, text: str) -> Optional[_schema.Row]:
-        """The row whose label ``text`` ends with, when all of ``text`` is known terminals."""
+        """The row whose label ``text`` ends with, when all of ``text`` is known terminals.
+        Quotation marks a PDF extractor moved within the label (``3.危“及三安全一稳”定``)
+        are left out when the label does not match with them."""
         parts = self.tokenize(text)
+        if not parts and _QUOTES.search(text):
+            text = _QUOTES.sub("", text)
+            parts = self.tokenize(text)
         if not parts:
             return None
         row = self.labels.get(parts[-1][0])
@@ -265,9 +278,13 @@ class _Reader:
     def _joined(self, i: int) -> tuple[Optional[_schema.Row], int]:
         """A label broken over cells ``i`` … (no number between the pieces)."""
         text = self.cells[i].text
-        for k in range(i + 1, min(i + MAX_JOIN, len(self.cells))):
+        short = len(text) <= _NARROW
+        for k in range(i + 1, min(i + _MAX_NARROW_JOIN, len(self.cells))):
             nxt = self.cells[k].text
             if nxt == ROW_END or self.is_value(nxt):
+                break
+            short = short and len(nxt) <= _NARROW
+            if k - i >= MAX_JOIN and not short:
                 break
             text += nxt
             row = self._row_of(text)
@@ -282,7 +299,11 @@ class _Reader:
         cells = self.cells
         n = len(cells)
         p = i + 1
-        while p < n and p - i < MAX_JOIN and cells[p].text is not ROW_END and not self.is_value(cells[p].text):
+        short = len(cells[i].text) <= _NARROW
+        while p < n and p - i < _MAX_NARROW_JOIN and cells[p].text is not ROW_END and not self.is_value(cells[p].text):
+            short = short and len(cells[p].text) <= _NARROW
+            if p - i >= MAX_JOIN and not short:
+                break
             p += 1
         k = p
         values: list[Cell] = []
@@ -295,8 +316,11 @@ class _Reader:
         if self._row_of(prefix) is not None:
             return None  # the label is whole before its numbers: an ordinary row
         text = prefix
-        for j in range(k, min(k + MAX_JOIN, n)):
+        for j in range(k, min(k + _MAX_NARROW_JOIN, n)):
             if cells[j].text is ROW_END or self.is_value(cells[j].text):
+                break
+            short = short and len(cells[j].text) <= _NARROW
+            if j - k >= MAX_JOIN and not short:
                 break
             text += cells[j].text
             row = self._row_of(text)
