@@ -224,6 +224,15 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         return "\n".join(lines[:i]), set(range(i, n + 1))
     if kind == "join":
         return " ".join(line.strip() for line in lines), set()
+    if kind == "break":
+        # a number too wide for its column, broken over two lines (``1475`` / ``8``): it
+        # is joined back or left unread, and no number anywhere is read wrong
+        numbers = list(re.finditer(r"(?<![\d.,])\d{2,}(?![\d.,])", text))
+        if not numbers:
+            return text, set()
+        m = rnd.choice(numbers)
+        cut = m.start() + rnd.randrange(1, len(m.group()))
+        return text[:cut] + "\n" + text[cut:], set()
     raise AssertionError(kind)
 
 
@@ -231,7 +240,7 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
 @given(
     report=reports(consistent=True),
     layout=st.sampled_from(LAYOUTS),
-    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join"]),
+    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break"]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_damaged_text_never_gives_a_number_at_a_wrong_address(
@@ -255,6 +264,30 @@ def test_damaged_text_never_gives_a_number_at_a_wrong_address(
         if line in touched:
             continue  # the printed cell itself was moved or cut
         assert value == want[address], f"{kind} on {layout}: {address} read {value!r}, printed {want[address]!r}"
+
+
+def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain() -> None:
+    """LibreOffice's PDF of a city report, through PyMuPDF: ``14758`` comes out as ``1475``
+    / ``8``.  Joined back only when exactly one joining fits the row's sum and the whole
+    table then adds up, and marked ``value.inferred``."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, layout="newline").split("\n")
+    label = next(k for k, line in enumerate(lines) if "本年新收" in line)
+    total = label + 7  # the row's 总计, printed after its six columns
+    assert lines[total].strip() == str(want.applications.new_received.total)
+    lines[total : total + 1] = [lines[total][:-1], lines[total][-1]]
+    report = gd.parse("\n".join(lines))
+    assert report == want
+    (note,) = [i for i in report.issues if i.code == "value.inferred"]
+    assert note.path == "applications.new_received" and "broken over lines" in note.message
+    # the same break where the table does not add up (a misprint elsewhere): not read
+    misprint = [*lines]
+    carried = next(k for k, line in enumerate(misprint) if "上年结转" in line) + 1
+    misprint[carried] = str(int(misprint[carried]) + 1)
+    report = gd.parse("\n".join(misprint))
+    assert report.applications.new_received == type(report.applications.new_received)()
+    assert any(i.code == "parse.row_unreadable" and i.path == "applications.new_received" and
+               "does not then add up" in i.message for i in report.issues)
 
 
 def test_json_of_a_partial_report_keeps_none() -> None:

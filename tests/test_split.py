@@ -16,7 +16,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from gov_disclosure._split import SplitResult, split_appeals, split_row, split_table
+from gov_disclosure._split import SplitResult, merge_row, split_appeals, split_row, split_table
 
 # --- a table 三 in the template's shape --------------------------------------------------------
 
@@ -372,3 +372,55 @@ def test_result_type() -> None:
         r.exhausted = True  # type: ignore[misc]
     with pytest.raises(TypeError):
         split_row("640020470", 7)
+
+
+# --- numbers broken over lines (merge_row) -------------------------------------------------
+
+
+def test_merge_row_joins_numbers_broken_over_lines() -> None:
+    """LibreOffice's PDF of a city report: 14758 and 39961 too wide for their columns."""
+    pieces = ["1475", "8", "1992", "7519", "3614", "7627", "4451", "3996", "1"]
+    assert merge_row(pieces, 7).unique == (14758, 1992, 7519, 3614, 7627, 4451, 39961)
+    # pieces on one line are cells of their own: only line ends may be joined
+    # pdftotext -raw: ``1475`` / ``8`` / ``1992 7519 3614 7627 4451 3996`` / ``1``
+    lines = [True, True, False, False, False, False, False, True]
+    assert merge_row(pieces, 7, joinable=lines).unique == (14758, 1992, 7519, 3614, 7627, 4451, 39961)
+    # the same pieces all on one line: nothing may be joined, and 9 pieces are not 7 cells
+    assert merge_row(pieces, 7, joinable=[False] * 8).candidates == ()
+
+
+def test_merge_row_reports_ambiguity_and_leading_zeros() -> None:
+    # 1|0|1|1|... : "10" is a count, "01" is not
+    assert merge_row(["1", "0", "2", "12"], 3).candidates == ((10, 2, 12),)
+    assert merge_row(["0", "1", "1"], 2).candidates == ()  # "01" has a leading zero
+    both = merge_row(["1", "1", "1", "1", "2"], 3)
+    assert both.candidates == ((1, 11, 12), (11, 1, 12)) and both.unique is None
+    assert both.reason == "ambiguous: 2 splits"
+    assert merge_row(["9", "9", "9"], 2).reason == "no split satisfies the row sum"
+    assert merge_row(["1"] * 30, 7, limit=50).exhausted
+    with pytest.raises(ValueError):
+        merge_row(["1,234", "5"], 2)
+    with pytest.raises(ValueError):
+        merge_row(["1", "2", "3"], 2, joinable=[True])
+
+
+@given(st.randoms(use_true_random=False), st.sampled_from(sorted(SCALES)), st.integers(1, 3))
+def test_merge_row_never_joins_into_numbers_not_printed(rng: random.Random, scale: str, breaks: int) -> None:
+    """A consistent row with numbers broken at random digits: the printed row is always a
+    candidate, so a unique join is the printed row."""
+    six = [count(rng, SCALES[scale]) for _ in range(6)]
+    row = (*six, sum(six))
+    pieces: List[str] = []
+    for value in row:
+        text = str(value)
+        if len(text) > 1 and breaks and rng.random() < 0.5:
+            cut = rng.randrange(1, len(text))
+            if text[cut] != "0":  # a piece starting with 0 after a break would not be its own count anyway
+                pieces.extend([text[:cut], text[cut:]])
+                breaks -= 1
+                continue
+        pieces.append(text)
+    outcome = merge_row(pieces, 7)
+    assert row in outcome.candidates
+    if outcome.unique is not None:
+        assert outcome.unique == row

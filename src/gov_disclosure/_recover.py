@@ -498,6 +498,7 @@ def recover(
 
     numeral = {t.key: t.numeral for t in shape.tables}
     glued: dict[str, _Occurrence] = {}
+    broken: dict[str, _Occurrence] = {}
     glued_ends: set[int] = set()
     for pos, occ in enumerate(chosen):
         row = occ.row
@@ -519,6 +520,16 @@ def recover(
             # label: the separators between the cells were lost; split below
             glued[row.address] = occ
             glued_ends.add(occ.end)
+            continue
+        if (
+            row.table == "applications"
+            and len(row.cells) < len(occ.values) <= 2 * len(row.cells)
+            and all(c.text.isdigit() for c in occ.values)
+            and len({c.line for c in occ.values}) > 1
+        ):
+            # more pieces than cells, over lines: numbers too wide for a narrow column,
+            # broken where a line ends (``1475`` / ``8``); joined below, if certain
+            broken[row.address] = occ
             continue
         if not occ.exact:
             issues.append(_issue(
@@ -575,8 +586,8 @@ def recover(
                 continue
         read[row.address] = built
 
-    if glued:
-        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type))
+    if glued or broken:
+        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken))
 
     if not read:
         raise cause
@@ -630,17 +641,34 @@ def _split_glued(
     shape: _schema.Schema,
     builder: Any,
     value_type: str,
+    broken: Optional[dict[str, _Occurrence]] = None,
 ) -> list[Issue]:
     """Table-三 rows whose cell separators were lost, split by the template's arithmetic
     (:mod:`gov_disclosure._split`): a row's own sum, then the column rules across the rows.
-    A split is taken only when it is the only one consistent with everything printed."""
+    A split is taken only when it is the only one consistent with everything printed.
+
+    ``broken`` rows have more pieces than cells (numbers broken over lines in a narrow
+    column): their pieces are joined back where exactly one way to join them satisfies
+    the row's sum (:func:`gov_disclosure._split.merge_row`), and taken only when the
+    whole table then adds up, as for a split."""
     issues: list[Issue] = []
+    broken = broken or {}
     rows = shape.table("applications").rows
     by_address = {o.row.address: o for o in chosen if o.row.table == "applications"}
+    merges = {
+        a: _split.merge_row(
+            [c.text for c in o.values], len(o.row.cells),
+            joinable=[x.line != y.line for x, y in zip(o.values, o.values[1:])],
+        )
+        for a, o in broken.items()
+    }
+    merged = {a: m.unique for a, m in merges.items() if m.unique is not None}
     pieces: dict[str, list[str]] = {}
     for address, occ in by_address.items():
         if address in glued or (address in read and all(_PLAIN.fullmatch(c.text) for c in occ.values)):
             pieces[address] = [c.text for c in occ.values]
+        elif address in merged:
+            pieces[address] = [str(v) for v in merged[address]]
     ends = {r.chain[0] for r in rows}
     named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
     result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
@@ -665,12 +693,47 @@ def _split_glued(
         if r.address in glued:
             if outcome is not None and outcome.value is not None:
                 values[r.address] = tuple(outcome.value)
+        elif r.address in merged:
+            values[r.address] = merged[r.address]
         elif r.address in read:
             obj = read[r.address].obj
-            row_values = tuple(getattr(obj, c.name) for c in r.cells)
+            # a printed blank or dash counts as nothing, as the validator counts it
+            row_values = tuple(0 if v is None else v for v in (getattr(obj, c.name) for c in r.cells))
             if all(isinstance(v, int) for v in row_values):
-                values[r.address] = row_values  # type: ignore[assignment]
+                values[r.address] = row_values
     confirmed = len(values) == len(rows) and _table_adds_up(values, rows, result_rows, named)
+    for address, occ in broken.items():
+        row = occ.row
+        where = f"table 三: row {row.label}"
+        printed = " ".join(c.text for c in occ.values)
+        joined = merged.get(address)
+        if joined is None:
+            outcome = merges[address]
+            shown = "; ".join(" ".join(map(str, c)) for c in outcome.candidates[:4])
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: {len(occ.values)} numbers follow the label, the template has {len(row.cells)}, and "
+                f"joining numbers broken over lines does not give the row for certain ({outcome.reason}"
+                f"{': ' + shown if shown else ''}): the row is not read",
+                occ, printed))
+            continue
+        if not confirmed:
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: {len(occ.values)} numbers follow the label, the template has {len(row.cells)}; "
+                f"joined as numbers broken over lines they would be {' '.join(map(str, joined))}, but the table "
+                "as a whole does not then add up (or has rows not read), so this is not certain: the row is not read",
+                occ, printed))
+            continue
+        first = occ.values[0]
+        tokens = [Token(value_type, str(n), line=first.line, column=first.column) for n in joined]
+        read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
+        issues.append(Issue(
+            "value.inferred", "warning",
+            f"{where}: {len(occ.values)} numbers follow the label for {len(row.cells)} cells ({printed}); the only "
+            f"way to join numbers broken over lines that the row's sum and the table's arithmetic allow is "
+            f"{' '.join(map(str, joined))}",
+            address, line=first.line, column=first.column, printed=printed))
     for address, occ in glued.items():
         row = occ.row
         where = f"table 三: row {row.label}"

@@ -42,6 +42,7 @@ __all__ = [
     "SplitResult",
     "RowSplit",
     "split_row",
+    "merge_row",
     "split_table",
     "split_appeals",
     "DEFAULT_LIMIT",
@@ -239,6 +240,60 @@ def split_row(pieces: Sequence[str], cells: int, rule: Rule = "sum_last", *, lim
         found = _forward(parsed, cells, None, budget)
     else:
         found = _sum_last(parsed, cells, budget)
+    return SplitResult(tuple(found), budget.spent, budget.steps)
+
+
+def merge_row(
+    pieces: Sequence[str], cells: int, *, joinable: Optional[Sequence[bool]] = None, limit: int = DEFAULT_LIMIT
+) -> SplitResult:
+    """Every way to join a row's printed ``pieces`` back into ``cells`` counts whose last is
+    the sum of the others (the inverse of :func:`split_row`).
+
+    A number too wide for a narrow PDF column comes out in pieces on consecutive lines
+    (``1475`` / ``8``): each count is one or more consecutive pieces joined, without
+    leading zeros (a piece ``0`` is a count of its own).  Pieces must be runs of digits.
+
+    >>> merge_row(["1475", "8", "1992", "7519", "3614", "7627", "4451", "3996", "1"], 7).candidates
+    ((14758, 1992, 7519, 3614, 7627, 4451, 39961),)
+
+    ``joinable[k]`` says whether piece ``k`` may be joined to piece ``k + 1`` (a number
+    breaks only where a line ends: pieces on one line are cells of their own); by
+    default any two may.  There are at most ``C(len(pieces) - 1, cells - 1)`` ways to
+    join; ``limit`` bounds the ones tried (the result is then ``exhausted``).
+    """
+    if cells < 1:
+        raise ValueError("cells must be at least 1")
+    if not all(_DIGITS.fullmatch(p) for p in pieces):
+        raise ValueError("merge_row takes runs of digits")
+    if joinable is not None and len(joinable) != max(len(pieces) - 1, 0):
+        raise ValueError("joinable needs one flag between each two pieces")
+    if sum(map(len, pieces)) > MAX_DIGITS:
+        return SplitResult((), True, 0)
+    budget = _Budget(limit)
+    found: list[Cells] = []
+    n = len(pieces)
+
+    def walk(at: int, groups: list[int]) -> None:
+        if not budget.step():
+            return
+        if len(groups) == cells:
+            if at == n and sum(groups[:-1]) == groups[-1]:
+                found.append(tuple(groups))
+            return
+        if n - at < cells - len(groups):
+            return
+        digits = ""
+        for end in range(at, n - (cells - len(groups) - 1)):
+            if end > at and joinable is not None and not joinable[end - 1]:
+                break
+            digits += pieces[end]
+            if len(digits) > 1 and digits[0] == "0":
+                break  # a leading zero: no longer groups from here either
+            groups.append(int(digits))
+            walk(end + 1, groups)
+            groups.pop()
+
+    walk(0, [])
     return SplitResult(tuple(found), budget.spent, budget.steps)
 
 
