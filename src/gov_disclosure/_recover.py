@@ -708,12 +708,12 @@ def _split_glued(
         printed = " ".join(c.text for c in occ.values)
         joined = merged.get(address)
         if joined is None:
-            outcome = merges[address]
-            shown = "; ".join(" ".join(map(str, c)) for c in outcome.candidates[:4])
+            merge = merges[address]
+            shown = "; ".join(" ".join(map(str, c)) for c in merge.candidates[:4])
             issues.append(_issue(
                 "parse.row_unreadable", address,
                 f"{where}: {len(occ.values)} numbers follow the label, the template has {len(row.cells)}, and "
-                f"joining numbers broken over lines does not give the row for certain ({outcome.reason}"
+                f"joining numbers broken over lines does not give the row for certain ({merge.reason}"
                 f"{': ' + shown if shown else ''}): the row is not read",
                 occ, printed))
             continue
