@@ -290,6 +290,127 @@ def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain()
                "does not then add up" in i.message for i in report.issues)
 
 
+_CAPTIONS = ("三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
+
+
+def _interleave(text: str, rnd: random.Random, across: bool) -> str:
+    """Each group caption of table 三 cut in two and interleaved with row labels as a PDF
+    extractor gives a caption column beside a label column: caption piece, label piece,
+    the row's numbers, caption piece, label piece.  With ``across``, the caption's two
+    pieces go around two different rows (a caption centred over several rows)."""
+    lines = text.split("\n")
+    for caption in _CAPTIONS:
+        if caption not in lines:
+            continue
+        at = lines.index(caption)
+        first = at + 1  # the first row of the group: its label, then its numbers
+        size = 1
+        while first + size < len(lines) and re.fullmatch(r"[\d.,]+", lines[first + size].strip()):
+            size += 1
+        label = lines[first].strip()
+        if len(label) < 2 or re.fullmatch(r"[\d.,]+", label) or size == 1:
+            continue  # the group is a row of its own (2019's （六）其他处理)
+        cut = rnd.randrange(1, len(caption))
+        # a piece that is only an ordinal (``1.``) reads as a number piece: not cut there
+        cut_label = rnd.choice([k for k in range(1, len(label)) if not re.fullmatch(r"[\d.、]+", label[:k])])
+        numbers = lines[first + 1 : first + size]
+        block = [caption[:cut], label[:cut_label], *numbers]
+        if across:
+            block += [label[cut_label:]]
+            lines[at : first + size] = block
+            # the caption's rest goes before the label of the next row
+            nxt = at + len(block)
+            lines[nxt:nxt] = [caption[cut:]]
+        else:
+            block += [caption[cut:], label[cut_label:]]
+            lines[at : first + size] = block
+    return "\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), across=st.booleans(), seed=st.integers(0, 2**32 - 1))
+def test_labels_interleaved_with_their_group_caption_never_give_a_wrong_number(
+    report: gd.Report, across: bool, seed: int
+) -> None:
+    text = _interleave(render(report, "newline"), random.Random(seed), across)
+    got = gd.parse(text)
+    _check_against(got, report, "interleaved" + (" across rows" if across else ""))
+
+
+def test_a_label_interleaved_with_its_group_caption_is_read() -> None:
+    """``(四`` / ``)无`` / ``1.本`` / ``机关`` / numbers / ``法提`` / ``供`` / ``不掌`` …: the caption
+    ``(四)无法提供`` and the label ``1.本机关不掌握相关政府信息``, each in two blocks."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = _interleave(render(want, "newline"), random.Random(7), across=False)
+    assert "（四）无法提供" not in text
+    report = gd.parse(text)
+    assert report == want
+
+
+def _labels_apart(text: str, rnd: random.Random, order: str) -> str:
+    """Some consecutive rows of table 三 printed as a PDF's reading order gives them: their
+    labels first, then their numbers (``rows``: row by row; ``columns``: column by column,
+    which the reader must never take for rows); ``numbers_first``: the other way round."""
+    lines = text.split("\n")
+    rows = []  # (label line, first number line) of each table-三 row with seven numbers
+    for k, line in enumerate(lines):
+        block = lines[k + 1 : k + 8]
+        if (len(block) == 7 and all(re.fullmatch(r"\d+", b.strip()) for b in block)
+                and not re.fullmatch(r"[\d.,]+", line.strip())):
+            rows.append(k)
+    rows = [k for k in rows if k + 8 >= len(lines) or not re.fullmatch(r"\d+", lines[k + 8].strip())]
+    if len(rows) < 2:
+        return text
+    a = rnd.randrange(len(rows) - 1)
+    b = rnd.randrange(a + 2, min(len(rows), a + 6) + 1)
+    chosen = rows[a:b]
+    if any(y != x + 8 for x, y in zip(chosen, chosen[1:])):
+        return text  # not consecutive lines (a caption between): left as it is
+    labels = [lines[k] for k in chosen]
+    numbers = [[lines[k + 1 + c] for c in range(7)] for k in chosen]
+    if order == "columns":
+        flat = [numbers[r][c] for c in range(7) for r in range(len(chosen))]
+    else:
+        flat = [n for row in numbers for n in row]
+    block = [*flat, *labels] if order == "numbers_first" else [*labels, *flat]
+    lines[chosen[0] : chosen[-1] + 8] = block
+    return "\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=80)
+@given(
+    report=reports(consistent=True),
+    order=st.sampled_from(["rows", "columns", "numbers_first"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_numbers_printed_apart_from_their_labels_never_give_a_wrong_number(
+    report: gd.Report, order: str, seed: int
+) -> None:
+    text = _labels_apart(render(report, "newline"), random.Random(seed), order)
+    _check_against(gd.parse(text), report, f"labels apart ({order})")
+
+
+def test_numbers_printed_apart_from_their_labels_are_read_between_rows_read() -> None:
+    """pdftotext's reading order: ``3.其他`` / ``(七)总计`` / 14 numbers: the numbers between
+    the rows read before and after go to the rows between, in order, when their count is
+    exact and every row's sum holds."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "newline").split("\n")
+    other = next(k for k, line in enumerate(lines) if line.strip() == "3.其他")
+    assert lines[other + 8].strip() == "（七）总计"
+    lines[other : other + 16] = [lines[other], lines[other + 8], *lines[other + 1 : other + 8],
+                                 *lines[other + 9 : other + 16]]
+    report = gd.parse("\n".join(lines))
+    assert report == want
+    inferred = {i.path for i in report.issues if i.code == "value.inferred"}
+    assert inferred == {"applications.other_processing.other", "applications.total"}
+    # one number fewer: the count is not exact, nothing is taken
+    del lines[other + 5]
+    report = gd.parse("\n".join(lines))
+    assert report.applications.total == type(report.applications.total)()
+    assert report.applications.other_processing.other == type(report.applications.other_processing.other)()
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

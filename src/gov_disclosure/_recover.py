@@ -38,7 +38,7 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
-from ._grammar import BLANK, NUMBER_PIECE
+from ._grammar import BLANK, NUMBER_PIECE, printed_form
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import FILLER, ROW_END, Cell
 from .errors import ParseError
@@ -214,6 +214,11 @@ class _Reader:
             if info.size and info.rule in rows:
                 self.labels[terminal] = rows[info.rule]
         self.review = {t for t in compiled.lark.terminals if base_name(str(t.name)) == "REVIEW_H"}
+        # the captions of row groups, for labels interleaved with them (see _interleaved)
+        captions = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name).endswith("_H")]
+        forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
+        self.caption_prefixes = {f[:k] for f in forms if "^" not in f for k in range(1, len(f) + 1)}
+        self.caption_re = re.compile("|".join(f"(?:{c})" for c in captions)) if captions else re.compile("(?!)")
         self.review_names = {str(t.name) for t in self.review}
 
     # -- classification ---------------------------------------------------------------
@@ -255,7 +260,7 @@ class _Reader:
             if row is None:
                 row, label_end = self._joined(i)
             if row is None:
-                split = self._split_around(i)
+                split = self._split_around(i) or self._interleaved(i)
                 if split is not None:
                     found.append(split)
                     i = split.end
@@ -328,6 +333,64 @@ class _Reader:
                 if self._row_of(cells[j].text) is not None:
                     return None  # the next piece is a label of its own
                 return _Occurrence(row, self.order[row.address], i, j + 1, _fill(values, row), cells[i])
+        return None
+
+    def _interleaved(self, i: int) -> Optional[_Occurrence]:
+        """A label interleaved with its group's caption: a PDF extractor gives the caption
+        column's lines and the label column's lines as blocks, before and after the row's
+        numbers: ``(四`` / ``)无`` / ``1.本`` / ``机关`` / ``6 0 0 0 0 0 6`` / ``法提`` / ``供`` /
+        ``不掌`` … (caption ``(四)无法提供``, label ``1.本机关不掌握相关政府信息``).
+
+        The pieces before the numbers are a piece of caption then a piece of label, and
+        so are the pieces after them; a row is found only when the two caption pieces
+        make a whole caption of the template and the two label pieces exactly one row's
+        label (neither the piece before the numbers nor one after is a label of its own)."""
+        cells = self.cells
+        n = len(cells)
+        before: list[str] = []
+        p = i
+        while p < n and len(before) < MAX_JOIN and cells[p].text is not ROW_END and not self.is_value(cells[p].text):
+            before.append(cells[p].text)
+            p += 1
+        if len(before) < 2 or not self.caption_prefixes or before[0] not in self.caption_prefixes:
+            return None
+        k = p
+        values: list[Cell] = []
+        while k < n and self.is_value(cells[k].text):
+            values.append(cells[k])
+            k += 1
+        if not values:
+            return None
+        after: list[str] = []
+        while k + len(after) < n and len(after) < _MAX_NARROW_JOIN:
+            text = cells[k + len(after)].text
+            if text is ROW_END or self.is_value(text):
+                break
+            after.append(text)
+        caption_full = self.caption_re.fullmatch
+        for s in range(1, len(before)):
+            head = "".join(before[:s])
+            if head not in self.caption_prefixes:
+                break
+            for t in range(1, len(after)):
+                caption = head + "".join(after[:t])
+                if caption not in self.caption_prefixes:
+                    break
+                if not caption_full(caption):
+                    continue
+                text = "".join(before[s:])
+                if self._row_of(text) is not None:
+                    continue  # the label is whole before the numbers: not interleaved
+                for j in range(t, len(after)):
+                    text += after[j]
+                    parts = self.tokenize(text)
+                    if parts and len(parts) == 1 and len(text) >= _SHORT:
+                        row = self.labels.get(parts[0][0])
+                        if row is not None:
+                            return _Occurrence(
+                                row, self.order[row.address], i, k + j + 1, _fill(values, row), cells[i + s])
+                    if self._row_of(after[j]) is not None:
+                        break  # the next row's label
         return None
 
     # -- choosing -------------------------------------------------------------------------
@@ -588,6 +651,7 @@ def recover(
 
     if glued or broken:
         issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken))
+    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type))
 
     if not read:
         raise cause
@@ -767,6 +831,86 @@ def _split_glued(
             f"{where}: the separators between its cells were lost ({printed!r}); the only split that "
             f"the template's arithmetic allows is {split}",
             address, line=first.line, column=first.column, printed=printed))
+    return issues
+
+
+def _apart(
+    reader: _Reader,
+    chosen: list[_Occurrence],
+    found: list[_Occurrence],
+    bare: dict[str, _Occurrence],
+    spans: list[tuple[int, int]],
+    read: dict[str, Built],
+    builder: Any,
+    value_type: str,
+) -> list[Issue]:
+    """Table-三 rows whose numbers are printed apart from their labels.
+
+    A PDF's text in its reading order (``pdftotext`` without ``-layout``) often gives a
+    run of labels, then the numbers of those rows (or the numbers first): each number is
+    still where the grid puts it relative to the other numbers, only the labels moved.
+    Between two rows read for certain (anchors, in template order and in the text's
+    order alike), the numbers not taken by any row belong to the rows between them, in
+    order.  They are taken only when every one of those rows is printed (its label is
+    in the text), their count is exactly those rows' cells, and every row's own sum then
+    holds; the rows get a ``value.inferred`` warning."""
+    shape = reader.shape
+    try:
+        table = shape.table("applications")
+    except KeyError:  # pragma: no cover - an edition without table 三
+        return []
+    cells = reader.cells
+    value = reader._value  # noqa: SLF001
+    position = {(c.line, c.column, c.text): k for k, c in enumerate(cells)}
+    taken: set[int] = set()
+    run_at: dict[str, tuple[int, int]] = {}
+    for occ in chosen:
+        if occ.row.address not in read:
+            continue
+        at = [position[key] for c in occ.values if (key := (c.line, c.column, c.text)) in position]
+        taken.update(at)
+        if at and occ.row.table == "applications":
+            run_at[occ.row.address] = (min(at), max(at))
+    for a, b in spans:
+        taken.update(range(a, b))
+    printed = {o.row.address for o in found} | set(bare)
+    starts = [o.start for o in (*found, *bare.values()) if o.row.table == "applications"]
+    if not starts:
+        return []
+    begin = min(starts)
+    end = min((a for a, _ in spans if a > begin), default=len(cells))
+    rows = list(table.rows)
+    anchors = [(i, run_at[r.address]) for i, r in enumerate(rows) if r.address in run_at]
+    if any(x[1][1] >= y[1][0] for x, y in zip(anchors, anchors[1:])):
+        return []  # the rows read are not in the template's order in the text
+    issues: list[Issue] = []
+    bounds = [(-1, (begin - 1, begin - 1)), *anchors, (len(rows), (end, end))]
+    for (i, (_, left)), (j, (right, _)) in zip(bounds, bounds[1:]):
+        between = rows[i + 1 : j]
+        if not between or any(r.address in read for r in between) or not all(r.address in printed for r in between):
+            continue
+        numbers = [cells[k] for k in range(left + 1, right)
+                   if k not in taken and cells[k].text != FILLER and value(cells[k].text)]
+        if len(numbers) != sum(len(r.cells) for r in between):
+            continue
+        groups: list[list[Cell]] = []
+        for r in between:
+            groups.append(numbers[: len(r.cells)])
+            numbers = numbers[len(r.cells) :]
+        if not all(_sum_allows(r, [c.text for c in g]) is True for r, g in zip(between, groups)):
+            continue
+        for r, g in zip(between, groups):
+            try:
+                read[r.address] = builder._handlers[r.name]([_token(c, value_type) for c in g])  # noqa: SLF001
+            except ParseError:
+                continue
+            first = g[0]
+            issues.append(Issue(
+                "value.inferred", "warning",
+                f"table 三: row {r.label}: its numbers ({' '.join(c.text for c in g)}) are printed apart from its "
+                "label (a PDF's text in reading order); they are the numbers between the rows read around it, "
+                "taken in the template's order, and every such row's sum holds",
+                r.address, line=first.line, column=first.column, printed=" ".join(c.text for c in g)))
     return issues
 
 
