@@ -468,7 +468,10 @@ class ParquetWriter(Writer):
     def _flush(self) -> None:
         if not self._rows:
             return
-        table = self._pa.Table.from_pydict(self._columns, schema=self.schema)
+        # only the rows counted: a report whose columns were being extended when the batch
+        # was interrupted (Ctrl-C) is left out whole, and --resume reads it again
+        columns = {name: values[: self._rows] for name, values in self._columns.items()}
+        table = self._pa.Table.from_pydict(columns, schema=self.schema)
         self._writer.write_table(table)
         self._columns = {name: [] for name in OUTPUT_COLUMNS}
         self._rows = 0
