@@ -381,13 +381,19 @@ def _labels_apart(text: str, rnd: random.Random, order: str) -> str:
 @given(
     report=reports(consistent=True),
     order=st.sampled_from(["rows", "columns", "numbers_first"]),
+    breaking=st.booleans(),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_numbers_printed_apart_from_their_labels_never_give_a_wrong_number(
-    report: gd.Report, order: str, seed: int
+    report: gd.Report, order: str, breaking: bool, seed: int
 ) -> None:
-    text = _labels_apart(render(report, "newline"), random.Random(seed), order)
-    _check_against(gd.parse(text), report, f"labels apart ({order})")
+    """Also with numbers broken over two lines (``1,46`` / ``1``, ``14`` / ``7``) anywhere."""
+    rnd = random.Random(seed)
+    text = _labels_apart(render(report, "newline"), rnd, order)
+    if breaking:
+        for _ in range(rnd.randint(1, 4)):
+            text, _touched = _mutate(text, rnd, "break")
+    _check_against(gd.parse(text), report, f"labels apart ({order}{', broken' if breaking else ''})")
 
 
 def test_numbers_printed_apart_from_their_labels_are_read_between_rows_read() -> None:

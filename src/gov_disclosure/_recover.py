@@ -71,6 +71,8 @@ _NUMBERISH = re.compile(r"[-+]?\d[\d,.]*|[.,，．]\d[\d,.]*")
 #: A printed piece the split solver takes: a run of digits, a ``1,234`` number, a decimal.
 _PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
 _DIGITS = re.compile(r"\d[\d,.]*")
+#: A piece of a number broken over lines: digits, perhaps with thousands commas (``14,7``).
+_MERGEABLE = re.compile(r"\d[\d,]*")
 
 #: Table 三's rows whose sums the column rules use (by field name).
 _INFLOW = ("new_received", "carried_over")
@@ -259,6 +261,12 @@ class _Reader:
             label_end = i + 1
             if row is None:
                 row, label_end = self._joined(i)
+            elif label_end < n and not self.is_value(cells[label_end].text):
+                # a label whose optional rest is printed in pieces after it:
+                # ``(二)部分公开`` / ``(区分处理的,只计这一情`` / ``形,不计`` / ``其他`` / ``情形)``
+                longer, end = self._joined(i, longest=True)
+                if longer is row and end > label_end and end < n and self.is_value(cells[end].text):
+                    label_end = end
             if row is None:
                 split = self._split_around(i) or self._interleaved(i)
                 if split is not None:
@@ -280,10 +288,12 @@ class _Reader:
             i = k if k > label_end else label_end
         return found
 
-    def _joined(self, i: int) -> tuple[Optional[_schema.Row], int]:
-        """A label broken over cells ``i`` … (no number between the pieces)."""
+    def _joined(self, i: int, longest: bool = False) -> tuple[Optional[_schema.Row], int]:
+        """A label broken over cells ``i`` … (no number between the pieces): the first
+        join that is a label, or with ``longest`` the longest one up to the next number."""
         text = self.cells[i].text
         short = len(text) <= _NARROW
+        best: tuple[Optional[_schema.Row], int] = (None, i + 1)
         for k in range(i + 1, min(i + _MAX_NARROW_JOIN, len(self.cells))):
             nxt = self.cells[k].text
             if nxt == ROW_END or self.is_value(nxt):
@@ -294,8 +304,10 @@ class _Reader:
             text += nxt
             row = self._row_of(text)
             if row is not None and len(text) >= _SHORT:
-                return row, k + 1
-        return None, i + 1
+                if not longest:
+                    return row, k + 1
+                best = (row, k + 1)
+        return best
 
     def _split_around(self, i: int) -> Optional[_Occurrence]:
         """A label whose first pieces start at cell ``i``, then its numbers, then the rest:
@@ -512,13 +524,16 @@ def _sums_allow(rows: Sequence[_schema.Row], sizes: Sequence[int], texts: Sequen
 
 
 def _sums(row: _schema.Row, values: list[Any]) -> Optional[bool]:
-    """Whether a row's own sum holds (None when the row has none or a value is missing)."""
+    """Whether a row's own sum holds, a printed blank or dash counted as nothing (None when
+    the row has no sum or its total is not printed)."""
     names = [c.name for c in row.cells]
-    if "total" not in names or row.table == "active_disclosure" or any(v is None for v in values):
+    if "total" not in names or row.table == "active_disclosure":
         return None
     by_name = dict(zip(names, values))
     total = by_name.pop("total")
-    return bool(sum(by_name.values()) == total)
+    if total is None:
+        return None
+    return bool(sum(v for v in by_name.values() if v is not None) == total)
 
 
 def _token(cell: Cell, kind: str) -> Token:
@@ -587,7 +602,7 @@ def recover(
         if (
             row.table == "applications"
             and len(row.cells) < len(occ.values) <= 2 * len(row.cells)
-            and all(c.text.isdigit() for c in occ.values)
+            and all(_MERGEABLE.fullmatch(c.text) for c in occ.values)
             and len({c.line for c in occ.values}) > 1
         ):
             # more pieces than cells, over lines: numbers too wide for a narrow column,
@@ -651,7 +666,12 @@ def recover(
 
     if glued or broken:
         issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken))
-    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type))
+    # a row whose pieces join one way only has its numbers after its label, even where
+    # the table did not confirm the join: not a row printed apart from its numbers
+    joinable = [a for a, o in broken.items() if _split.merge_row(
+        [c.text for c in o.values], len(o.row.cells),
+        joinable=[x.line != y.line for x, y in zip(o.values, o.values[1:])]).candidates]
+    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type, [*glued, *joinable]))
 
     if not read:
         raise cause
@@ -843,6 +863,7 @@ def _apart(
     read: dict[str, Built],
     builder: Any,
     value_type: str,
+    claimed: Sequence[str] = (),
 ) -> list[Issue]:
     """Table-三 rows whose numbers are printed apart from their labels.
 
@@ -851,9 +872,10 @@ def _apart(
     still where the grid puts it relative to the other numbers, only the labels moved.
     Between two rows read for certain (anchors, in template order and in the text's
     order alike), the numbers not taken by any row belong to the rows between them, in
-    order.  They are taken only when every one of those rows is printed (its label is
-    in the text), their count is exactly those rows' cells, and every row's own sum then
-    holds; the rows get a ``value.inferred`` warning."""
+    order.  They are taken only when every one of those rows is printed (and not split
+    or joined by its arithmetic), the numbers between are all whole numbers (no piece
+    of one) and exactly those rows' cells, and every row's own sum then holds; the
+    rows get a ``value.inferred`` warning."""
     shape = reader.shape
     try:
         table = shape.table("applications")
@@ -873,7 +895,9 @@ def _apart(
             run_at[occ.row.address] = (min(at), max(at))
     for a, b in spans:
         taken.update(range(a, b))
-    printed = {o.row.address for o in found} | set(bare)
+    # rows whose label is printed and which no other reading claimed (a row split or
+    # joined by its arithmetic has its numbers after its label)
+    apart = ({o.row.address for o in found} | set(bare)) - set(claimed)
     starts = [o.start for o in (*found, *bare.values()) if o.row.table == "applications"]
     if not starts:
         return []
@@ -887,10 +911,12 @@ def _apart(
     bounds = [(-1, (begin - 1, begin - 1)), *anchors, (len(rows), (end, end))]
     for (i, (_, left)), (j, (right, _)) in zip(bounds, bounds[1:]):
         between = rows[i + 1 : j]
-        if not between or any(r.address in read for r in between) or not all(r.address in printed for r in between):
+        if not between or any(r.address in read for r in between) or not all(r.address in apart for r in between):
             continue
-        numbers = [cells[k] for k in range(left + 1, right)
-                   if k not in taken and cells[k].text != FILLER and value(cells[k].text)]
+        loose = [cells[k] for k in range(left + 1, right) if k not in taken and reader.is_value(cells[k].text)]
+        numbers = [c for c in loose if c.text != FILLER and value(c.text)]
+        if len(numbers) != len(loose):
+            continue  # a piece of a number (``1,46``) among them: no count is certain
         if len(numbers) != sum(len(r.cells) for r in between):
             continue
         groups: list[list[Cell]] = []

@@ -70,6 +70,7 @@ Cells = Tuple[int, ...]
 Rule = Literal["sum_last", "none"]
 
 _DIGITS = re.compile(r"[0-9]+")
+_MERGE_PIECE = re.compile(r"[0-9][0-9,]*")
 _THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:,[0-9]{3})+")
 _DECIMAL = re.compile(r"(?:0|[1-9][0-9]*)\.[0-9]+")
 
@@ -250,8 +251,10 @@ def merge_row(
     the sum of the others (the inverse of :func:`split_row`).
 
     A number too wide for a narrow PDF column comes out in pieces on consecutive lines
-    (``1475`` / ``8``): each count is one or more consecutive pieces joined, without
-    leading zeros (a piece ``0`` is a count of its own).  Pieces must be runs of digits.
+    (``1475`` / ``8``, ``14,7`` / ``58``): each count is one or more consecutive pieces
+    joined, without leading zeros (a piece ``0`` is a count of its own), and with its
+    thousands commas well placed if it has any (``14,758``).  Pieces must be runs of
+    digits and commas.
 
     >>> merge_row(["1475", "8", "1992", "7519", "3614", "7627", "4451", "3996", "1"], 7).candidates
     ((14758, 1992, 7519, 3614, 7627, 4451, 39961),)
@@ -263,8 +266,8 @@ def merge_row(
     """
     if cells < 1:
         raise ValueError("cells must be at least 1")
-    if not all(_DIGITS.fullmatch(p) for p in pieces):
-        raise ValueError("merge_row takes runs of digits")
+    if not all(_MERGE_PIECE.fullmatch(p) for p in pieces):
+        raise ValueError("merge_row takes runs of digits (with thousands commas)")
     if joinable is not None and len(joinable) != max(len(pieces) - 1, 0):
         raise ValueError("joinable needs one flag between each two pieces")
     if sum(map(len, pieces)) > MAX_DIGITS:
@@ -289,7 +292,12 @@ def merge_row(
             digits += pieces[end]
             if len(digits) > 1 and digits[0] == "0":
                 break  # a leading zero: no longer groups from here either
-            groups.append(int(digits))
+            if "," in digits:
+                if not _THOUSANDS.fullmatch(digits):
+                    continue  # ``14,7``: only the start of a number (``14,758``)
+                groups.append(int(digits.replace(",", "")))
+            else:
+                groups.append(int(digits))
             walk(end + 1, groups)
             groups.pop()
 
