@@ -417,6 +417,21 @@ def test_numbers_printed_apart_from_their_labels_are_read_between_rows_read() ->
     assert report.applications.other_processing.other == type(report.applications.other_processing.other)()
 
 
+def test_a_label_whose_optional_rest_is_printed_in_pieces_takes_the_numbers_after_it() -> None:
+    """``(二)部分公开`` / ``(区分处理的,只计这一情`` / ``形,不计`` / ``其他情形)`` / numbers."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "newline").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（二）部分公开"))
+    lines[k : k + 1] = ["（二）部分公开（区分处理的，只计这一情", "形，不计", "其他情形）"]
+    regulations = lines.index("规章")
+    del lines[regulations : regulations + 4]  # table 二 without its 规章 row: read row by row
+    report = gd.parse("\n".join(lines))
+    assert any(i.code == "parse.recovered" for i in report.issues)
+    assert report.applications.partially_granted == want.applications.partially_granted
+    # read as printed after its label, not placed by arithmetic
+    assert not [i for i in report.issues if i.path == "applications.partially_granted"]
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

@@ -424,3 +424,11 @@ def test_merge_row_never_joins_into_numbers_not_printed(rng: random.Random, scal
     assert row in outcome.candidates
     if outcome.unique is not None:
         assert outcome.unique == row
+
+
+def test_merge_row_joins_thousands_separated_numbers_broken_over_lines() -> None:
+    """The official template's PDF, city scale: ``14,7`` / ``58`` is 14,758."""
+    pieces = ["14,7", "58", "1,99", "2", "7,51", "9", "3,61", "4", "7,62", "7", "4,45", "1", "39,9", "61"]
+    assert merge_row(pieces, 7).unique == (14758, 1992, 7519, 3614, 7627, 4451, 39961)
+    # commas must be well placed in the joined number: 1,4758 is no number
+    assert merge_row(["1,4", "758", "0", "14758"], 3).candidates == ()
