@@ -432,6 +432,20 @@ def test_a_label_whose_optional_rest_is_printed_in_pieces_takes_the_numbers_afte
     assert not [i for i in report.issues if i.path == "applications.partially_granted"]
 
 
+def test_a_sub_rows_ordinal_on_a_line_of_its_own_is_part_of_its_label() -> None:
+    """pypdfium2 on a narrow column: ``2.`` / ``其`` / ``他法`` … — the ordinal alone looks
+    like a piece of a number; it is the start of the label when the pieces make one."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "newline").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("2.其他法律"))
+    lines[k : k + 1] = ["2.", "其", "他法律行政法规禁止公开"]
+    regulations = lines.index("规章")
+    del lines[regulations : regulations + 4]  # read row by row
+    report = gd.parse("\n".join(lines))
+    assert report.applications.denied == want.applications.denied
+    assert report.applications.denied.prohibited_by_law == want.applications.denied.prohibited_by_law
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

@@ -54,6 +54,8 @@ __all__ = ["recover"]
 #: ``总计`` are also column headers; they are never assembled from pieces).
 _SHORT = 4
 
+#: A sub-row's ordinal alone: ``2.``, ``3、``.
+_ORDINAL = re.compile(r"\d{1,2}[.、]")
 #: Quotation marks, which PDF extractors move within a label.
 _QUOTES = re.compile("[\"“”‘’「」]")
 #: A label wrapped in a narrow column comes out in pieces of one to three characters
@@ -405,6 +407,40 @@ class _Reader:
                         break  # the next row's label
         return None
 
+    def attach_ordinals(self) -> list[Cell]:
+        """The cells with a sub-row's ordinal printed on a line of its own (``2.`` / ``其``
+        / ``他法`` …, a narrow column in a PDF) joined to the label piece after it.  The
+        ordinal alone looks like a piece of a number and would end the row before; it is
+        joined only when it and the pieces after it make exactly one row's label."""
+        cells = self.cells
+        if not any(_ORDINAL.fullmatch(c.text) for c in cells):
+            return list(cells)
+        out: list[Cell] = []
+        n = len(cells)
+        k = 0
+        while k < n:
+            cell = cells[k]
+            if _ORDINAL.fullmatch(cell.text) and self._starts_label(k):
+                out.append(Cell(cell.text + cells[k + 1].text, cell.line, cell.column))
+                k += 2
+                continue
+            out.append(cell)
+            k += 1
+        return out
+
+    def _starts_label(self, k: int) -> bool:
+        cells = self.cells
+        text = cells[k].text
+        for j in range(k + 1, min(k + _MAX_NARROW_JOIN, len(cells))):
+            nxt = cells[j].text
+            if nxt is ROW_END or self.is_value(nxt):
+                return False
+            text += nxt
+            parts = self.tokenize(text)
+            if parts and len(parts) == 1 and parts[0][0] in self.labels:
+                return True
+        return False
+
     # -- choosing -------------------------------------------------------------------------
 
     @staticmethod
@@ -549,6 +585,7 @@ def recover(
     """
     cells = _unglue(cells, compiled)
     reader = _Reader(cells, compiled, gmap)
+    cells = reader.cells = reader.attach_ordinals()
     shape = reader.shape
     builder = compiled.builder
     value_type = compiled.lexer.value_type
