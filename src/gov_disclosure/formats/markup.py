@@ -13,7 +13,7 @@ cell is a blank value for certain only *between* two printed numbers of a row; a
 empty cell before a row's first number or after its last may be a blank or the rest
 of a merged label or value cell, and is written as ``FILLER``: the strict reader
 leaves it out, and the row-by-row reader takes it as a blank only where the row's
-cell count leaves one reading (:func:`gov_disclosure._recover._fill_slots`).  Text
+cell count leaves one reading (``_recover._fill_slots``).  Text
 without markup tables is returned unchanged.
 """
 
