@@ -224,6 +224,21 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         return "\n".join(lines[:i]), set(range(i, n + 1))
     if kind == "join":
         return " ".join(line.strip() for line in lines), set()
+    if kind == "wrap":
+        # a row of cells too narrow for some numbers, as PyMuPDF gives it: every cell's
+        # first line, then the rest of each cell that wrapped
+        starts = [k for k in range(len(lines) - 7)
+                  if all(re.fullmatch(r"\s*[\d,]+\s*", lines[k + c]) for c in range(1, 8))
+                  and not re.fullmatch(r"\s*[\d,]+\s*", lines[k])]
+        if not starts:
+            return text, set()
+        k = rnd.choice(starts)
+        cells = [lines[k + c].strip() for c in range(1, 8)]
+        width = rnd.randint(1, max(1, max(map(len, cells)) - 1))
+        heads = [c[:width] for c in cells]
+        rests = [c[width:] for c in cells if len(c) > width]
+        lines[k + 1 : k + 8] = heads + rests
+        return "\n".join(lines), set()
     if kind == "break":
         # a number too wide for its column, broken over two lines (``1475`` / ``8``): it
         # is joined back or left unread, and no number anywhere is read wrong
@@ -240,7 +255,7 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
 @given(
     report=reports(consistent=True),
     layout=st.sampled_from(LAYOUTS),
-    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break"]),
+    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break", "wrap"]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_damaged_text_never_gives_a_number_at_a_wrong_address(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
@@ -399,7 +400,7 @@ def test_merge_row_reports_ambiguity_and_leading_zeros() -> None:
     assert merge_row(["9", "9", "9"], 2).reason == "no split satisfies the row sum"
     assert merge_row(["1"] * 30, 7, limit=50).exhausted
     with pytest.raises(ValueError):
-        merge_row(["1,234", "5"], 2)
+        merge_row(["1.5", "5"], 2)  # a decimal is no count
     with pytest.raises(ValueError):
         merge_row(["1", "2", "3"], 2, joinable=[True])
 
@@ -432,3 +433,24 @@ def test_merge_row_joins_thousands_separated_numbers_broken_over_lines() -> None
     assert merge_row(pieces, 7).unique == (14758, 1992, 7519, 3614, 7627, 4451, 39961)
     # commas must be well placed in the joined number: 1,4758 is no number
     assert merge_row(["1,4", "758", "0", "14758"], 3).candidates == ()
+
+
+@given(st.randoms(use_true_random=False), st.sampled_from(sorted(SCALES)), st.integers(1, 4))
+def test_merge_row_with_tails_never_joins_into_numbers_not_printed(rng: random.Random, scale: str, width: int) -> None:
+    """A consistent row in cells ``width`` characters wide, as PyMuPDF gives it: every
+    cell's first line, then the rest of each cell that wrapped.  The printed row is
+    always a candidate, so a unique join is the printed row."""
+    six = [count(rng, SCALES[scale]) for _ in range(6)]
+    row = (*six, sum(six))
+    texts = [f"{v:,}" if rng.random() < 0.5 else str(v) for v in row]
+    heads = [t[:width] for t in texts]
+    rests = [t[width:] for t in texts if len(t) > width]
+    if not rests or len(rests) == len(texts) or any(len(t) > 2 * width for t in texts):
+        return  # nothing wrapped, every cell wrapped, or a cell over three lines: not this layout
+    pieces = heads + rests
+    if not all(re.fullmatch(r"[0-9][0-9,]*", p) for p in pieces):
+        return  # a line starting with a comma is no piece of this kind
+    outcome = merge_row(pieces, 7, tails=True)
+    assert row in outcome.candidates
+    if outcome.unique is not None:
+        assert outcome.unique == row

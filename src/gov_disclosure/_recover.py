@@ -38,7 +38,7 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
-from ._grammar import BLANK, NUMBER_PIECE, printed_form
+from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE, printed_form
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import FILLER, ROW_END, Cell
 from .errors import ParseError
@@ -547,6 +547,45 @@ def _drop_extra_blanks(values: list[Cell], size: int, allows: Callable[[Sequence
     return values
 
 
+def _merge_broken(values: Sequence[Cell], size: int) -> "_split.SplitResult":
+    """:func:`gov_disclosure._split.merge_row` on a run of number pieces over lines; a
+    printed dash (``—``) is a cell of its own, counted as nothing."""
+    texts = [c.text for c in values]
+    dash = [bool(MISSING_MARKS.fullmatch(t)) for t in texts]
+    return _split.merge_row(
+        ["0" if d else t for d, t in zip(dash, texts)], size,
+        joinable=[x.line != y.line and not (d or e)
+                  for x, y, d, e in zip(values, values[1:], dash, dash[1:])],
+        # one piece a line: the second lines of wrapped cells may come after the row
+        tails=len({c.line for c in values}) == len(values),
+    )
+
+
+def _joined_tokens(values: Sequence[Cell], joined: Sequence[int], value_type: str) -> Optional[list[Token]]:
+    """Tokens for the joined numbers, each where its first piece is printed (a dash as
+    printed); None if the pieces do not spell the numbers."""
+    tokens: list[Token] = []
+    k = 0
+    for number in joined:
+        if k >= len(values):
+            return None
+        first = values[k]
+        if MISSING_MARKS.fullmatch(first.text):
+            if number != 0:
+                return None
+            tokens.append(_token(first, value_type))
+            k += 1
+            continue
+        text = ""
+        while k < len(values) and text.replace(",", "") != str(number):
+            text += values[k].text
+            k += 1
+        if text.replace(",", "") != str(number):
+            return None
+        tokens.append(Token(value_type, text, line=first.line, column=first.column))
+    return tokens if k == len(values) else None
+
+
 def _sums_allow(rows: Sequence[_schema.Row], sizes: Sequence[int], texts: Sequence[str]) -> Optional[bool]:
     """:func:`_sum_allows` for consecutive rows: False if one fails, True if all hold."""
     verdicts = []
@@ -639,7 +678,8 @@ def recover(
         if (
             row.table == "applications"
             and len(row.cells) < len(occ.values) <= 2 * len(row.cells)
-            and all(_MERGEABLE.fullmatch(c.text) for c in occ.values)
+            and all(_MERGEABLE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in occ.values)
+            and any(_MERGEABLE.fullmatch(c.text) for c in occ.values)
             and len({c.line for c in occ.values}) > 1
         ):
             # more pieces than cells, over lines: numbers too wide for a narrow column,
@@ -705,14 +745,16 @@ def recover(
         issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken))
     # a row whose pieces join one way only has its numbers after its label, even where
     # the table did not confirm the join: not a row printed apart from its numbers
-    joinable = [a for a, o in broken.items() if _split.merge_row(
-        [c.text for c in o.values], len(o.row.cells),
-        joinable=[x.line != y.line for x, y in zip(o.values, o.values[1:])]).candidates]
+    joinable = [a for a, o in broken.items() if _merge_broken(o.values, len(o.row.cells)).unique is not None]
     issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type, [*glued, *joinable]))
+    # a row read in the end needs no note that an earlier way of reading it failed
+    issues = [i for i in issues if not (i.code == "parse.row_unreadable" and i.path in read)]
 
     if not read:
         raise cause
 
+    in_chain = {id(o) for o in chosen}
+    out_of_order = {o.row.address: o for o in found if id(o) not in in_chain}
     tables: dict[str, Built] = {}
     for table in shape.tables:
         rows_read = [r for r in table.rows if r.address in read]
@@ -735,7 +777,15 @@ def recover(
                 if r.address in read or r.address in noted:
                     continue
                 label = bare.get(r.address)
-                if label is not None:
+                moved = out_of_order.get(r.address)
+                if moved is not None:
+                    issues.append(Issue(
+                        "parse.row_unreadable", "error",
+                        f"table {table.numeral}: the row {r.label} is printed out of the template's order (among "
+                        "other rows, not after the row before it), so its place is not certain: its cells are empty",
+                        r.address, line=moved.line, column=moved.column,
+                        printed=" ".join(c.text for c in moved.values) or None))
+                elif label is not None:
                     issues.append(Issue(
                         "parse.row_unreadable", "error",
                         f"table {table.numeral}: the row {r.label} is printed, but no number follows its label "
@@ -776,13 +826,7 @@ def _split_glued(
     broken = broken or {}
     rows = shape.table("applications").rows
     by_address = {o.row.address: o for o in chosen if o.row.table == "applications"}
-    merges = {
-        a: _split.merge_row(
-            [c.text for c in o.values], len(o.row.cells),
-            joinable=[x.line != y.line for x, y in zip(o.values, o.values[1:])],
-        )
-        for a, o in broken.items()
-    }
+    merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
     merged = {a: m.unique for a, m in merges.items() if m.unique is not None}
     pieces: dict[str, list[str]] = {}
     for address, occ in by_address.items():
@@ -847,7 +891,9 @@ def _split_glued(
                 occ, printed))
             continue
         first = occ.values[0]
-        tokens = [Token(value_type, str(n), line=first.line, column=first.column) for n in joined]
+        tokens = _joined_tokens(occ.values, joined, value_type)
+        if tokens is None:  # pragma: no cover - merge_row joins only the pieces printed
+            continue
         read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
         issues.append(Issue(
             "value.inferred", "warning",
@@ -933,8 +979,14 @@ def _apart(
     for a, b in spans:
         taken.update(range(a, b))
     # rows whose label is printed and which no other reading claimed (a row split or
-    # joined by its arithmetic has its numbers after its label)
-    apart = ({o.row.address for o in found} | set(bare)) - set(claimed)
+    # joined by its arithmetic has its numbers after its label), and no copy of which
+    # is followed by exactly its count of numbers (then its numbers are by its label,
+    # and it was not read for another reason: out of order, a conflicting copy)
+    exact = {o.row.address for o in found if o.exact}
+    apart = ({o.row.address for o in found} | set(bare)) - set(claimed) - exact
+    for occ in found:
+        if occ.exact:  # numbers right after a label are that label's, read or not
+            taken.update(k for c in occ.values if (k := position.get((c.line, c.column, c.text))) is not None)
     starts = [o.start for o in (*found, *bare.values()) if o.row.table == "applications"]
     if not starts:
         return []

@@ -33,6 +33,7 @@ Pure functions; standard library only.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -245,7 +246,12 @@ def split_row(pieces: Sequence[str], cells: int, rule: Rule = "sum_last", *, lim
 
 
 def merge_row(
-    pieces: Sequence[str], cells: int, *, joinable: Optional[Sequence[bool]] = None, limit: int = DEFAULT_LIMIT
+    pieces: Sequence[str],
+    cells: int,
+    *,
+    joinable: Optional[Sequence[bool]] = None,
+    tails: bool = False,
+    limit: int = DEFAULT_LIMIT,
 ) -> SplitResult:
     """Every way to join a row's printed ``pieces`` back into ``cells`` counts whose last is
     the sum of the others (the inverse of :func:`split_row`).
@@ -263,6 +269,16 @@ def merge_row(
     breaks only where a line ends: pieces on one line are cells of their own); by
     default any two may.  There are at most ``C(len(pieces) - 1, cells - 1)`` ways to
     join; ``limit`` bounds the ones tried (the result is then ``exhausted``).
+
+    With ``tails`` the extractor may also have given every cell's first line, then the
+    second lines of the cells that wrapped (PyMuPDF on a row of wrapped cells:
+    ``1,02`` / ``0`` / ``0`` / ``1,17`` / ``6`` / ``7``): the last ``len(pieces) - cells``
+    pieces then complete as many earlier cells, in order, each at least as wide as every
+    cell that did not wrap (a cell wraps when its first line is full), and at least one
+    cell did not wrap.  Those joinings are candidates too.
+
+    >>> merge_row(["88", "0", "63", "1,02", "0", "0", "1,17", "6", "7"], 7, tails=True).unique
+    (88, 0, 63, 1026, 0, 0, 1177)
     """
     if cells < 1:
         raise ValueError("cells must be at least 1")
@@ -302,7 +318,33 @@ def merge_row(
             groups.pop()
 
     walk(0, [])
-    return SplitResult(tuple(found), budget.spent, budget.steps)
+    extra = n - cells
+    if tails and 0 < extra < cells:
+        heads, rest = list(pieces[:cells]), list(pieces[cells:])
+        for chosen in itertools.combinations(range(cells), extra):
+            if not budget.step():
+                break
+            # a cell wraps only when its first line is full: at least as wide as every
+            # cell that did not wrap
+            widest = max(len(heads[k]) for k in range(cells) if k not in chosen)
+            if any(len(heads[k]) < widest for k in chosen):
+                continue
+            texts = list(heads)
+            for index, tail in zip(chosen, rest):
+                texts[index] += tail
+            numbers = [_count_of(t) for t in texts]
+            if all(v is not None for v in numbers) and sum(numbers[:-1]) == numbers[-1]:  # type: ignore[arg-type]
+                found.append(tuple(numbers))  # type: ignore[arg-type]
+    return SplitResult(tuple(dict.fromkeys(found)), budget.spent, budget.steps)
+
+
+def _count_of(text: str) -> Optional[int]:
+    """A printed count (``0``, ``1026``, ``1,026``), or None if ``text`` is no count."""
+    if "," in text:
+        return int(text.replace(",", "")) if _THOUSANDS.fullmatch(text) else None
+    if not text.isdigit() or (len(text) > 1 and text[0] == "0"):
+        return None
+    return int(text)
 
 
 def split_appeals(
