@@ -1,0 +1,306 @@
+"""Report text that keeps its tables in character columns, without ruling characters.
+
+``pdftotext -layout``, ``pdfplumber``'s layout text and ``w3m -dump`` of HTML
+without borders print a table as lines of text in which every cell keeps its
+column: a blank cell is only a gap.  Read word by word, a row with a blank cell
+has one number too few, and the reader cannot tell which one is missing.
+
+:func:`columns_to_text` finds the *blocks* of such lines (lines whose numbers
+stand to the right of their text), establishes the block's value columns from
+where its numbers start or end (whichever aligns: LibreOffice left-aligns cells,
+other writers right-align them; a CJK character counts as two display columns, or
+as one, as ``pdftotext`` places them), and rewrites each line holding numbers as
+a report line (its text pieces and numbers joined by `` | ``) with
+:data:`~gov_disclosure.formats.grid.BLANK` for each empty value column between the
+row's text and the block's last column.
+
+Nothing is guessed: a block is rewritten only when every number of every line is
+within a small tolerance of exactly one column, no line has two numbers in one
+column, the columns are as many as the fullest line's numbers, every reading of
+the block that fits (start or end alignment, CJK width one or two) places every
+number in the same column, and the block has at least :data:`MIN_LINES` lines of
+numbers.  Otherwise its lines are left as they are (the reader then sees a short
+row and reads nothing rather than something wrong).  Lines without numbers
+(headers, wrapped labels, narrative) are never changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Optional, Sequence
+
+from .grid import BLANK, has_report_tables, is_value
+
+__all__ = ["columns_to_text", "has_column_tables", "MIN_LINES", "TOLERANCE"]
+
+#: The fewest lines of numbers from which a block's columns are established.
+MIN_LINES = 3
+#: How far (display columns) the numbers of one column may stray from each other.
+TOLERANCE = 2
+#: The least gap (display columns) between two neighbouring columns' numbers.
+MIN_GAP = 3
+#: Lines of text without numbers that may stand between two lines of one block.
+MAX_GAP_LINES = 40
+#: What a rewritten line's cells are joined with.  Not `` | ``: a line with ``|`` is a
+#: whole grid row to the reader, and a row here often goes on over the next lines (its
+#: label wrapped inside its column), whose pieces the reader joins to the row's label.
+SEPARATOR = "  "
+#: The most lines of numbers in one block (a table 三 has 26 rows).
+MAX_BLOCK = 80
+
+#: Two values apart by two or more spaces on one line: the cheap sign of a column table.
+_GUARD = re.compile(r"[\d—–―\-/][ \u3000\u00a0]{2,}[\d—–―\-/]")
+_TOKEN = re.compile(r"[^\s|｜]+")
+_WIDE = ("W", "F")
+_HYPOTHESES = ((2, 0), (2, 1), (1, 0), (1, 1))  # (width of a CJK character, 0 = start / 1 = end)
+
+
+def has_column_tables(text: str) -> bool:
+    """True if ``text`` may hold a table kept in character columns (two values on a
+    line apart by two or more spaces).  Cheap; false for report text in cells."""
+    return _GUARD.search(text) is not None
+
+
+class _Line:
+    """A line holding numbers to the right of its text."""
+
+    __slots__ = ("index", "texts", "text_end", "numbers", "spans")
+
+    def __init__(self, index: int, texts: list[str], text_end: tuple[int, int],
+                 numbers: list[str], spans: list[tuple[int, int, int, int]]) -> None:
+        self.index = index
+        self.texts = texts  # text pieces, in order
+        self.text_end = text_end  # where the text ends, for CJK width 2 and 1
+        self.numbers = numbers
+        self.spans = spans  # per number: (start, end) for CJK width 2, then for width 1
+
+    def position(self, k: int, hypothesis: tuple[int, int]) -> int:
+        width, edge = hypothesis
+        return self.spans[k][(0 if width == 2 else 2) + edge]
+
+    def after_text(self, hypothesis: tuple[int, int]) -> int:
+        return self.text_end[0 if hypothesis[0] == 2 else 1]
+
+
+def _scan(index: int, line: str) -> Optional[_Line]:
+    """The line's text pieces and numbers with their display columns, if it holds
+    numbers and all of them stand right of its text; else None."""
+    if "|" in line or "｜" in line or not any(c.isdigit() for c in line):
+        return None
+    texts: list[str] = []
+    numbers: list[str] = []
+    spans: list[tuple[int, int, int, int]] = []
+    wide = narrow = 0  # display column for CJK width 2 and 1
+    at = 0  # index in line
+    text_end = (0, 0)
+    last_text_end_index = -2
+    for match in _TOKEN.finditer(line):
+        for ch in line[at:match.start()]:
+            step = 2 if ch == "\u3000" else 1
+            wide += step
+            narrow += step
+        start = (wide, narrow)
+        for ch in match.group():
+            if unicodedata.east_asian_width(ch) in _WIDE:
+                wide += 2
+            else:
+                wide += 1
+            narrow += 1
+        at = match.end()
+        token = match.group()
+        if is_value(token):
+            spans.append((start[0], wide, start[1], narrow))
+            numbers.append(token)
+            continue
+        if numbers:
+            return None  # text after a number: not a row of this table
+        if texts and last_text_end_index == match.start() - 1 and line[match.start() - 1] == " ":
+            texts[-1] += " " + token  # words apart by one space are one piece
+        else:
+            texts.append(token)
+        last_text_end_index = match.end()
+        text_end = (wide, narrow)
+    if not numbers:
+        return None
+    return _Line(index, texts, text_end, numbers, spans)
+
+
+class _Columns:
+    """The columns of a block under one hypothesis: sorted ``[lo, hi]`` intervals."""
+
+    __slots__ = ("hypothesis", "intervals")
+
+    def __init__(self, hypothesis: tuple[int, int], intervals: Optional[list[list[int]]] = None) -> None:
+        self.hypothesis = hypothesis
+        self.intervals = intervals if intervals is not None else []
+
+    def copy(self) -> "_Columns":
+        return _Columns(self.hypothesis, [list(iv) for iv in self.intervals])
+
+    def add(self, line: _Line) -> bool:
+        """Add the line's numbers; False if they do not fit (the columns are then spoilt)."""
+        used: set[int] = set()
+        for k in range(len(line.numbers)):
+            p = line.position(k, self.hypothesis)
+            near = [i for i, (lo, hi) in enumerate(self.intervals) if lo - TOLERANCE <= p <= hi + TOLERANCE]
+            if len(near) > 1:
+                return False
+            if near:
+                iv = self.intervals[near[0]]
+                lo, hi = min(iv[0], p), max(iv[1], p)
+                if hi - lo > TOLERANCE:
+                    return False
+                iv[0], iv[1] = lo, hi
+                column = near[0]
+            else:
+                self.intervals.append([p, p])
+                self.intervals.sort()
+                column = self.intervals.index([p, p])
+                used = {c + 1 if c >= column else c for c in used}
+            if column in used:
+                return False
+            used.add(column)
+        return all(b[0] - a[1] >= MIN_GAP for a, b in zip(self.intervals, self.intervals[1:]))
+
+    def assign(self, line: _Line) -> Optional[list[int]]:
+        """The column of each of the line's numbers, or None if not certain."""
+        out: list[int] = []
+        for k in range(len(line.numbers)):
+            p = line.position(k, self.hypothesis)
+            near = [i for i, (lo, hi) in enumerate(self.intervals) if lo <= p <= hi]
+            if len(near) != 1 or (out and near[0] <= out[-1]):
+                return None
+            out.append(near[0])
+        return out
+
+
+def _rewrite(block: Sequence[_Line], lines: list[str], bare: dict[int, bool]) -> None:
+    """Rewrite the block's lines in ``lines`` if its columns are certain.  ``bare``
+    tells, for every line holding numbers, whether it holds no text."""
+    if len(block) < MIN_LINES:
+        return
+    fullest = max(len(line.numbers) for line in block)
+    readings: list[tuple[_Columns, list[list[int]]]] = []
+    for hypothesis in _HYPOTHESES:
+        columns = _Columns(hypothesis)
+        if not all(columns.add(line) for line in block) or len(columns.intervals) != fullest:
+            continue
+        assigned: list[list[int]] = []
+        for line in block:
+            places = columns.assign(line)
+            if places is None:
+                break
+            assigned.append(places)
+        else:
+            readings.append((columns, assigned))
+    if not readings or any(r[1] != readings[0][1] for r in readings[1:]):
+        return
+    columns, assigned = readings[0]
+    count = len(columns.intervals)
+    for line, places in zip(block, assigned):
+        if len(places) == count:
+            continue  # nothing to add
+        if _wrapped(line, bare):
+            continue
+        # value columns begin at the first column right of the row's text
+        end = line.after_text(columns.hypothesis)
+        first = next((i for i, (lo, _) in enumerate(columns.intervals) if lo >= end), count)
+        if places[0] < first:
+            continue  # a number left of where the row's text ends: leave it
+        cells = list(line.texts)
+        filled = dict(zip(places, line.numbers))
+        cells.extend(filled.get(i, BLANK) for i in range(first, count))
+        lines[line.index] = SEPARATOR.join(cells)
+
+
+def _wrapped(line: _Line, bare: dict[int, bool]) -> bool:
+    """True if the line or a line next to it holds numbers and no text: a row printed
+    on two lines, or a number wrapped in its cell (``1412`` / ``1``), which is not for
+    this pass to join."""
+    here = line.index
+    for there in (here - 1, here + 1):
+        if there in bare and (bare[there] or bare[here]):
+            return True
+    return False
+
+
+def columns_to_text(text: str) -> str:
+    """``text`` with its character-column tables' rows as report lines (see the module
+    docstring); lines that are not certain rows of such a table are left as they are."""
+    if not has_column_tables(text):
+        return text
+    try:
+        return _columns_to_text(text)
+    except Exception:  # noqa: BLE001 - a pass that only helps must never stop a parse
+        return text
+
+
+def _columns_to_text(text: str) -> str:
+    lines = text.split("\n")
+    # the candidate lines, with None where a block must end (a caption, a long gap)
+    items: list[Optional[_Line]] = []
+    last = -1
+    for index, line in enumerate(lines):
+        scanned = _scan(index, line) if len(line) < 2000 else None
+        if scanned is None:
+            if items and items[-1] is not None and (index - last > MAX_GAP_LINES or _is_caption(line)):
+                items.append(None)
+            continue
+        if items and items[-1] is not None and index - last > MAX_GAP_LINES:
+            items.append(None)
+        items.append(scanned)
+        last = index
+    bare = {item.index: not item.texts for item in items if item is not None}
+    i = 0
+    while i < len(items):
+        block = _grow(items, i)
+        if not block:
+            i += 1
+            continue
+        size = _valid_prefix(block)
+        _rewrite(block[:size], lines, bare)
+        i += max(size, 1)
+    return "\n".join(lines)
+
+
+def _grow(items: Sequence[Optional[_Line]], i: int) -> list[_Line]:
+    """The longest run of candidate lines from ``items[i]`` whose numbers fit columns
+    under some hypothesis (at most :data:`MAX_BLOCK` lines)."""
+    alive = [_Columns(h) for h in _HYPOTHESES]
+    block: list[_Line] = []
+    for item in items[i:i + MAX_BLOCK]:
+        if item is None:
+            break
+        survivors = []
+        for columns in alive:
+            trial = columns.copy()
+            if trial.add(item):
+                survivors.append(trial)
+        if not survivors:
+            break
+        alive = survivors
+        block.append(item)
+    return block
+
+
+def _valid_prefix(block: Sequence[_Line]) -> int:
+    """The most leading lines of ``block`` whose numbers, under some hypothesis, fit
+    exactly as many columns as the fullest of those lines has numbers."""
+    best = 0
+    for hypothesis in _HYPOTHESES:
+        columns = _Columns(hypothesis)
+        fullest = 0
+        for n, line in enumerate(block):
+            if not columns.add(line):
+                break
+            fullest = max(fullest, len(line.numbers))
+            if len(columns.intervals) == fullest:
+                best = max(best, n + 1)
+    return best
+
+
+def _is_caption(line: str) -> bool:
+    """A line holding a caption or header of the template's tables (a block ends there)."""
+    stripped = line.strip()
+    return bool(stripped) and has_report_tables(stripped)
