@@ -91,36 +91,20 @@ def _scan(index: int, line: str) -> Optional[_Line]:
     texts: list[str] = []
     numbers: list[str] = []
     spans: list[tuple[int, int, int, int]] = []
-    wide = narrow = 0  # display column for CJK width 2 and 1
-    at = 0  # index in line
     text_end = (0, 0)
-    last_text_end_index = -2
-    for match in _TOKEN.finditer(line):
-        for ch in line[at:match.start()]:
-            step = 2 if ch == "\u3000" else 1
-            wide += step
-            narrow += step
-        start = (wide, narrow)
-        for ch in match.group():
-            if unicodedata.east_asian_width(ch) in _WIDE:
-                wide += 2
-            else:
-                wide += 1
-            narrow += 1
-        at = match.end()
-        token = match.group()
+    previous_end = (-2, -2)
+    for token, span in _tokens(line):
         if is_value(token):
-            spans.append((start[0], wide, start[1], narrow))
+            spans.append(span)
             numbers.append(token)
             continue
         if numbers:
             return None  # text after a number: not a row of this table
-        if texts and last_text_end_index == match.start() - 1 and line[match.start() - 1] == " ":
+        if texts and span[2] == previous_end[1] + 1:
             texts[-1] += " " + token  # words apart by one space are one piece
         else:
             texts.append(token)
-        last_text_end_index = match.end()
-        text_end = (wide, narrow)
+        previous_end = text_end = (span[1], span[3])
     if not numbers:
         return None
     return _Line(index, texts, text_end, numbers, spans)
@@ -175,9 +159,9 @@ class _Columns:
         return out
 
 
-def _rewrite(block: Sequence[_Line], lines: list[str], bare: dict[int, bool]) -> None:
-    """Rewrite the block's lines in ``lines`` if its columns are certain.  ``bare``
-    tells, for every line holding numbers, whether it holds no text."""
+def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Line]) -> None:
+    """Rewrite the block's lines in ``lines`` if its columns are certain.
+    ``candidates`` are all lines holding numbers right of their text, by index."""
     if len(block) < MIN_LINES:
         return
     fullest = max(len(line.numbers) for line in block)
@@ -198,10 +182,11 @@ def _rewrite(block: Sequence[_Line], lines: list[str], bare: dict[int, bool]) ->
         return
     columns, assigned = readings[0]
     count = len(columns.intervals)
+    placed = {line.index: set(places) for line, places in zip(block, assigned)}
     for line, places in zip(block, assigned):
         if len(places) == count:
             continue  # nothing to add
-        if _wrapped(line, bare):
+        if _pieced(line, placed, candidates, lines, columns):
             continue
         # value columns begin at the first column right of the row's text
         end = line.after_text(columns.hypothesis)
@@ -214,15 +199,59 @@ def _rewrite(block: Sequence[_Line], lines: list[str], bare: dict[int, bool]) ->
         lines[line.index] = SEPARATOR.join(cells)
 
 
-def _wrapped(line: _Line, bare: dict[int, bool]) -> bool:
-    """True if the line or a line next to it holds numbers and no text: a row printed
-    on two lines, or a number wrapped in its cell (``1412`` / ``1``), which is not for
-    this pass to join."""
+def _pieced(line: _Line, placed: dict[int, set[int]], candidates: dict[int, _Line],
+            lines: Sequence[str], columns: _Columns) -> bool:
+    """True if the row may go on over a line next to it, which is not for this pass to
+    join: a neighbour holds numbers and no text, or this line has no text, or the
+    neighbour fills only columns this line leaves empty (one row printed on two
+    lines), or is no row of the block and prints digits under its value columns (a
+    number wrapped in its cell: ``1,04`` / ``1``)."""
     here = line.index
     for there in (here - 1, here + 1):
-        if there in bare and (bare[there] or bare[here]):
+        if not 0 <= there < len(lines):
+            continue
+        other = candidates.get(there)
+        if other is not None:
+            if not other.texts or not line.texts:
+                return True
+            if there not in placed or not (placed[there] & placed[here]):
+                return True
+        elif _digits_under(lines[there], columns):
             return True
     return False
+
+
+def _digits_under(line: str, columns: _Columns) -> bool:
+    """True if ``line`` prints a token with a digit at or right of the first value column."""
+    if not any(c.isdigit() for c in line):
+        return False
+    scanned = _tokens(line)
+    width, edge = columns.hypothesis
+    left = columns.intervals[0][0] - TOLERANCE - 1
+    for token, spans in scanned:
+        if any(c.isdigit() for c in token) and spans[(0 if width == 2 else 2) + edge] >= left:
+            return True
+    return False
+
+
+def _tokens(line: str) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """Each whitespace-separated token of ``line`` with its display (start, end) for CJK
+    width 2, then for width 1."""
+    out = []
+    wide = narrow = 0
+    at = 0
+    for match in _TOKEN.finditer(line):
+        for ch in line[at:match.start()]:
+            step = 2 if ch == "\u3000" else 1
+            wide += step
+            narrow += step
+        start = (wide, narrow)
+        for ch in match.group():
+            wide += 2 if unicodedata.east_asian_width(ch) in _WIDE else 1
+            narrow += 1
+        at = match.end()
+        out.append((match.group(), (start[0], wide, start[1], narrow)))
+    return out
 
 
 def columns_to_text(text: str) -> str:
@@ -251,7 +280,7 @@ def _columns_to_text(text: str) -> str:
             items.append(None)
         items.append(scanned)
         last = index
-    bare = {item.index: not item.texts for item in items if item is not None}
+    candidates = {item.index: item for item in items if item is not None}
     i = 0
     while i < len(items):
         block = _grow(items, i)
@@ -259,7 +288,7 @@ def _columns_to_text(text: str) -> str:
             i += 1
             continue
         size = _valid_prefix(block)
-        _rewrite(block[:size], lines, bare)
+        _rewrite(block[:size], lines, candidates)
         i += max(size, 1)
     return "\n".join(lines)
 
