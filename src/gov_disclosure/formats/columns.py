@@ -53,7 +53,19 @@ MAX_BLOCK = 80
 _GUARD = re.compile(r"[\d—–―\-/][ \u3000\u00a0]{2,}[\d—–―\-/]")
 _TOKEN = re.compile(r"[^\s|｜]+")
 _WIDE = ("W", "F")
-_HYPOTHESES = ((2, 0), (2, 1), (1, 0), (1, 1))  # (width of a CJK character, 0 = start / 1 = end)
+#: The ways a block's columns may align: (display width of a CJK character, edge), the
+#: edge being 0 for a number's start, 1 for its end, 2 for its middle (centred cells).
+_HYPOTHESES = ((2, 0), (2, 1), (1, 0), (1, 1), (2, 2), (1, 2))
+
+
+def _at(span: tuple[int, int, int, int], hypothesis: tuple[int, int]) -> int:
+    """Where a token with display ``span`` (start, end for CJK width 2; start, end for
+    width 1) stands under ``hypothesis``."""
+    width, edge = hypothesis
+    base = 0 if width == 2 else 2
+    if edge == 2:
+        return (span[base] + span[base + 1]) // 2
+    return span[base + edge]
 
 
 def has_column_tables(text: str) -> bool:
@@ -76,8 +88,7 @@ class _Line:
         self.spans = spans  # per number: (start, end) for CJK width 2, then for width 1
 
     def position(self, k: int, hypothesis: tuple[int, int]) -> int:
-        width, edge = hypothesis
-        return self.spans[k][(0 if width == 2 else 2) + edge]
+        return _at(self.spans[k], hypothesis)
 
     def after_text(self, hypothesis: tuple[int, int]) -> int:
         return self.text_end[0 if hypothesis[0] == 2 else 1]
@@ -162,22 +173,19 @@ class _Columns:
 def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Line]) -> None:
     """Rewrite the block's lines in ``lines`` if its columns are certain.
     ``candidates`` are all lines holding numbers right of their text, by index."""
-    if len(block) < MIN_LINES:
-        return
     fullest = max(len(line.numbers) for line in block)
     readings: list[tuple[_Columns, list[list[int]]]] = []
     for hypothesis in _HYPOTHESES:
         columns = _Columns(hypothesis)
         if not all(columns.add(line) for line in block) or len(columns.intervals) != fullest:
             continue
-        assigned: list[list[int]] = []
-        for line in block:
-            places = columns.assign(line)
-            if places is None:
-                break
-            assigned.append(places)
-        else:
+        if len(block) < MIN_LINES:
+            continue
+        assigned = _assign(columns, block)
+        if assigned is not None:
             readings.append((columns, assigned))
+    if not readings:
+        readings = _by_header(block, lines)
     if not readings or any(r[1] != readings[0][1] for r in readings[1:]):
         return
     columns, assigned = readings[0]
@@ -197,6 +205,67 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
         filled = dict(zip(places, line.numbers))
         cells.extend(filled.get(i, BLANK) for i in range(first, count))
         lines[line.index] = SEPARATOR.join(cells)
+
+
+def _assign(columns: _Columns, block: Sequence[_Line]) -> Optional[list[list[int]]]:
+    """The column of every number of every line of ``block``, or None if not certain."""
+    assigned: list[list[int]] = []
+    for line in block:
+        places = columns.assign(line)
+        if places is None:
+            return None
+        assigned.append(places)
+    return assigned
+
+
+def _by_header(block: Sequence[_Line], lines: Sequence[str]) -> list[tuple[_Columns, list[list[int]]]]:
+    """The block's columns taken from the header line right above it, for a block too
+    small, or too sparse, to show all its columns (table 二's sections: ``信息内容
+    本年制发件数 本年废止件数 现行有效件数`` over two rows with a blank each): the header's
+    pieces after the first (the label column's heading) are the value columns, and
+    every column the block's numbers show must stand at one of them."""
+    header = None
+    for k in range(block[0].index - 1, max(block[0].index - 4, -1), -1):
+        if lines[k].strip():
+            header = lines[k]
+            break
+    if header is None or any(c.isdigit() for c in header) or "|" in header:
+        return []
+    pieces: list[tuple[int, int, int, int]] = []
+    previous_end = -2
+    for _token, span in _tokens(header):
+        if pieces and span[2] == previous_end + 1:
+            pieces[-1] = (pieces[-1][0], span[1], pieces[-1][2], span[3])  # one space: one piece
+        else:
+            pieces.append(span)
+        previous_end = span[3]
+    heads = pieces[1:]
+    if not heads:
+        return []
+    readings = []
+    for hypothesis in _HYPOTHESES:
+        found = _Columns(hypothesis)
+        if not all(found.add(line) for line in block):
+            continue
+        at = [_at(span, hypothesis) for span in heads]
+        if any(b - a < MIN_GAP + TOLERANCE for a, b in zip(at, at[1:])):
+            continue
+        columns = _Columns(hypothesis, [[p, p] for p in at])
+        # every column the numbers show is within the tolerance of exactly one heading
+        matched = []
+        for lo, hi in found.intervals:
+            near = [i for i, p in enumerate(at) if hi - TOLERANCE <= p <= lo + TOLERANCE]
+            if len(near) != 1:
+                break
+            matched.append(near[0])
+            iv = columns.intervals[near[0]]
+            iv[0], iv[1] = min(iv[0], lo), max(iv[1], hi)
+        else:
+            if len(set(matched)) == len(matched):
+                assigned = _assign(columns, block)
+                if assigned is not None:
+                    readings.append((columns, assigned))
+    return readings
 
 
 def _pieced(line: _Line, placed: dict[int, set[int]], candidates: dict[int, _Line],
@@ -225,11 +294,9 @@ def _digits_under(line: str, columns: _Columns) -> bool:
     """True if ``line`` prints a token with a digit at or right of the first value column."""
     if not any(c.isdigit() for c in line):
         return False
-    scanned = _tokens(line)
-    width, edge = columns.hypothesis
     left = columns.intervals[0][0] - TOLERANCE - 1
-    for token, spans in scanned:
-        if any(c.isdigit() for c in token) and spans[(0 if width == 2 else 2) + edge] >= left:
+    for token, span in _tokens(line):
+        if any(c.isdigit() for c in token) and _at(span, columns.hypothesis) >= left:
             return True
     return False
 
