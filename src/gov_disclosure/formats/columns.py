@@ -51,6 +51,9 @@ MAX_BLOCK = 80
 
 #: Two values apart by two or more spaces on one line: the cheap sign of a column table.
 _GUARD = re.compile(r"[\d—–―\-/][ \u3000\u00a0]{2,}[\d—–―\-/]")
+#: Captions and headings a block never runs across: table 二's ``第二十条第（九）项`` and its
+#: ``信息内容`` header, a section heading (``四、政府信息公开行政复议、行政诉讼情况``).
+_CAPTION = re.compile(r"第[一二三四五六七八九十]+条|信息内容|[一二三四五六七八九十]、.*情况\s*$")
 _TOKEN = re.compile(r"[^\s|｜]+")
 _WIDE = ("W", "F")
 #: The ways a block's columns may align: (display width of a CJK character, edge), the
@@ -354,7 +357,7 @@ def _columns_to_text(text: str) -> str:
         if not block:
             i += 1
             continue
-        size = _valid_prefix(block)
+        size = len(block) if _by_header(block, lines) else _valid_prefix(block)
         _rewrite(block[:size], lines, candidates)
         i += max(size, 1)
     return "\n".join(lines)
@@ -399,4 +402,4 @@ def _valid_prefix(block: Sequence[_Line]) -> int:
 def _is_caption(line: str) -> bool:
     """A line holding a caption or header of the template's tables (a block ends there)."""
     stripped = line.strip()
-    return bool(stripped) and has_report_tables(stripped)
+    return bool(stripped) and (_CAPTION.match(stripped) is not None or has_report_tables(stripped))
