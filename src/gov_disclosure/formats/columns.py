@@ -182,8 +182,10 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
         columns = _Columns(hypothesis)
         if not all(columns.add(line) for line in block) or len(columns.intervals) != fullest:
             continue
-        if len(block) < MIN_LINES:
-            continue
+        if len(block) < MIN_LINES and (
+            len(block) < 2 or any(hi - lo > 1 for lo, hi in columns.intervals)
+        ):
+            continue  # two lines establish columns only where they agree to a column
         assigned = _assign(columns, block)
         if assigned is not None:
             readings.append((columns, assigned))
