@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from typing import Optional, Sequence
 
 from .grid import BLANK, has_report_tables, is_value
@@ -54,33 +55,44 @@ _GUARD = re.compile(r"[\d—–―\-/][ \u3000\u00a0]{2,}[\d—–―\-/]")
 #: Captions and headings a block never runs across: table 二's ``第二十条第（九）项`` and its
 #: ``信息内容`` header, a section heading (``四、政府信息公开行政复议、行政诉讼情况``).
 _CAPTION = re.compile(r"第[一二三四五六七八九十]+条|信息内容|[一二三四五六七八九十]、.*情况\s*$")
+_DIGIT = re.compile(r"\d")
+_SPACES = " \u3000\u00a0"
+_VALUE_EDGE = frozenset("0123456789—–―-/")
 _TOKEN = re.compile(r"[^\s|｜]+")
 _WIDE = ("W", "F")
 #: The ways a block's columns may align: (display width of a CJK character, edge), the
-#: edge being 0 for a number's start, 1 for its end, 2 for its middle (centred cells).
-_HYPOTHESES = ((2, 0), (2, 1), (1, 0), (1, 1), (2, 2), (1, 2))
+#: edge being 0 for a number's start, 1 for its end.
+_HYPOTHESES = ((2, 0), (2, 1), (1, 0), (1, 1))
 
 
 def _at(span: tuple[int, int, int, int], hypothesis: tuple[int, int]) -> int:
     """Where a token with display ``span`` (start, end for CJK width 2; start, end for
     width 1) stands under ``hypothesis``."""
-    width, edge = hypothesis
-    base = 0 if width == 2 else 2
-    if edge == 2:
-        return (span[base] + span[base + 1]) // 2
-    return span[base + edge]
+    return span[(0 if hypothesis[0] == 2 else 2) + hypothesis[1]]
 
 
 def has_column_tables(text: str) -> bool:
     """True if ``text`` may hold a table kept in character columns (two values on a
     line apart by two or more spaces).  Cheap; false for report text in cells."""
-    return _GUARD.search(text) is not None
+    if "\u3000" in text and _GUARD.search(text) is not None:
+        return True
+    # the runs of two spaces, looked at one by one: report text in cells has few
+    n = len(text)
+    at = text.find("  ")
+    while at >= 0:
+        end = at + 2
+        while end < n and text[end] in _SPACES:
+            end += 1
+        if at and end < n and text[at - 1] in _VALUE_EDGE and text[end] in _VALUE_EDGE:
+            return True
+        at = text.find("  ", end)
+    return False
 
 
 class _Line:
     """A line holding numbers to the right of its text."""
 
-    __slots__ = ("index", "texts", "text_end", "numbers", "spans")
+    __slots__ = ("index", "texts", "text_end", "numbers", "spans", "_at")
 
     def __init__(self, index: int, texts: list[str], text_end: tuple[int, int],
                  numbers: list[str], spans: list[tuple[int, int, int, int]]) -> None:
@@ -89,9 +101,14 @@ class _Line:
         self.text_end = text_end  # where the text ends, for CJK width 2 and 1
         self.numbers = numbers
         self.spans = spans  # per number: (start, end) for CJK width 2, then for width 1
+        self._at: dict[tuple[int, int], list[int]] = {}
 
-    def position(self, k: int, hypothesis: tuple[int, int]) -> int:
-        return _at(self.spans[k], hypothesis)
+    def at(self, hypothesis: tuple[int, int]) -> list[int]:
+        """Where the line's numbers stand under ``hypothesis``."""
+        found = self._at.get(hypothesis)
+        if found is None:
+            found = self._at[hypothesis] = [_at(span, hypothesis) for span in self.spans]
+        return found
 
     def after_text(self, hypothesis: tuple[int, int]) -> int:
         return self.text_end[0 if hypothesis[0] == 2 else 1]
@@ -100,7 +117,7 @@ class _Line:
 def _scan(index: int, line: str) -> Optional[_Line]:
     """The line's text pieces and numbers with their display columns, if it holds
     numbers and all of them stand right of its text; else None."""
-    if "|" in line or "｜" in line or not any(c.isdigit() for c in line):
+    if "|" in line or "｜" in line or _DIGIT.search(line) is None:
         return None
     texts: list[str] = []
     numbers: list[str] = []
@@ -125,51 +142,58 @@ def _scan(index: int, line: str) -> Optional[_Line]:
 
 
 class _Columns:
-    """The columns of a block under one hypothesis: sorted ``[lo, hi]`` intervals."""
+    """The columns of a block under one hypothesis: sorted, disjoint ``[lo, hi]``
+    intervals of the positions of their numbers."""
 
-    __slots__ = ("hypothesis", "intervals")
+    __slots__ = ("hypothesis", "los", "his")
 
-    def __init__(self, hypothesis: tuple[int, int], intervals: Optional[list[list[int]]] = None) -> None:
+    def __init__(self, hypothesis: tuple[int, int], intervals: Sequence[Sequence[int]] = ()) -> None:
         self.hypothesis = hypothesis
-        self.intervals = intervals if intervals is not None else []
+        self.los = [iv[0] for iv in intervals]
+        self.his = [iv[1] for iv in intervals]
 
-    def copy(self) -> "_Columns":
-        return _Columns(self.hypothesis, [list(iv) for iv in self.intervals])
+    @property
+    def intervals(self) -> list[tuple[int, int]]:
+        return list(zip(self.los, self.his))
 
     def add(self, line: _Line) -> bool:
-        """Add the line's numbers; False if they do not fit (the columns are then spoilt)."""
-        used: set[int] = set()
-        for k in range(len(line.numbers)):
-            p = line.position(k, self.hypothesis)
-            near = [i for i, (lo, hi) in enumerate(self.intervals) if lo - TOLERANCE <= p <= hi + TOLERANCE]
-            if len(near) > 1:
-                return False
-            if near:
-                iv = self.intervals[near[0]]
-                lo, hi = min(iv[0], p), max(iv[1], p)
+        """Add the line's numbers, each to the one column within the tolerance or to a new
+        column, in order; False (and nothing added) if they do not fit."""
+        los = self.los[:]
+        his = self.his[:]
+        last = -1
+        for p in line.at(self.hypothesis):
+            j = bisect_right(los, p + TOLERANCE) - 1  # the last column starting near or before p
+            hit = j >= 0 and his[j] >= p - TOLERANCE
+            if j >= 1 and his[j - 1] >= p - TOLERANCE:
+                return False  # near two columns
+            if hit:
+                lo, hi = min(los[j], p), max(his[j], p)
                 if hi - lo > TOLERANCE:
                     return False
-                iv[0], iv[1] = lo, hi
-                column = near[0]
+                los[j], his[j] = lo, hi
+                column = j
             else:
-                self.intervals.append([p, p])
-                self.intervals.sort()
-                column = self.intervals.index([p, p])
-                used = {c + 1 if c >= column else c for c in used}
-            if column in used:
-                return False
-            used.add(column)
-        return all(b[0] - a[1] >= MIN_GAP for a, b in zip(self.intervals, self.intervals[1:]))
+                column = j + 1
+                los.insert(column, p)
+                his.insert(column, p)
+            if column <= last:
+                return False  # out of order, or two numbers in one column
+            last = column
+        if any(los[k + 1] - his[k] < MIN_GAP for k in range(len(los) - 1)):
+            return False
+        self.los, self.his = los, his
+        return True
 
     def assign(self, line: _Line) -> Optional[list[int]]:
         """The column of each of the line's numbers, or None if not certain."""
         out: list[int] = []
-        for k in range(len(line.numbers)):
-            p = line.position(k, self.hypothesis)
-            near = [i for i, (lo, hi) in enumerate(self.intervals) if lo <= p <= hi]
-            if len(near) != 1 or (out and near[0] <= out[-1]):
+        los, his = self.los, self.his
+        for p in line.at(self.hypothesis):
+            j = bisect_right(los, p) - 1
+            if j < 0 or his[j] < p or (out and j <= out[-1]):
                 return None
-            out.append(near[0])
+            out.append(j)
         return out
 
 
@@ -180,7 +204,7 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
     readings: list[tuple[_Columns, list[list[int]]]] = []
     for hypothesis in _HYPOTHESES:
         columns = _Columns(hypothesis)
-        if not all(columns.add(line) for line in block) or len(columns.intervals) != fullest:
+        if not all(columns.add(line) for line in block) or len(columns.los) != fullest:
             continue
         if len(block) < MIN_LINES and (
             len(block) < 2 or any(hi - lo > 1 for lo, hi in columns.intervals)
@@ -194,7 +218,7 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
     if not readings or any(r[1] != readings[0][1] for r in readings[1:]):
         return
     columns, assigned = readings[0]
-    count = len(columns.intervals)
+    count = len(columns.los)
     placed = {line.index: set(places) for line, places in zip(block, assigned)}
     for line, places in zip(block, assigned):
         if len(places) == count:
@@ -262,9 +286,9 @@ def _by_header(block: Sequence[_Line], lines: Sequence[str]) -> list[tuple[_Colu
             near = [i for i, p in enumerate(at) if hi - TOLERANCE <= p <= lo + TOLERANCE]
             if len(near) != 1:
                 break
-            matched.append(near[0])
-            iv = columns.intervals[near[0]]
-            iv[0], iv[1] = min(iv[0], lo), max(iv[1], hi)
+            k = near[0]
+            matched.append(k)
+            columns.los[k], columns.his[k] = min(columns.los[k], lo), max(columns.his[k], hi)
         else:
             if len(set(matched)) == len(matched):
                 assigned = _assign(columns, block)
@@ -297,9 +321,9 @@ def _pieced(line: _Line, placed: dict[int, set[int]], candidates: dict[int, _Lin
 
 def _digits_under(line: str, columns: _Columns) -> bool:
     """True if ``line`` prints a token with a digit at or right of the first value column."""
-    if not any(c.isdigit() for c in line):
+    if _DIGIT.search(line) is None:
         return False
-    left = columns.intervals[0][0] - TOLERANCE - 1
+    left = columns.los[0] - TOLERANCE - 1
     for token, span in _tokens(line):
         if any(c.isdigit() for c in token) and _at(span, columns.hypothesis) >= left:
             return True
@@ -313,16 +337,20 @@ def _tokens(line: str) -> list[tuple[str, tuple[int, int, int, int]]]:
     wide = narrow = 0
     at = 0
     for match in _TOKEN.finditer(line):
-        for ch in line[at:match.start()]:
-            step = 2 if ch == "\u3000" else 1
-            wide += step
-            narrow += step
+        gap = match.start() - at
+        if "\u3000" in line[at:match.start()]:
+            gap += line.count("\u3000", at, match.start())
+        wide += gap
+        narrow += gap
         start = (wide, narrow)
-        for ch in match.group():
-            wide += 2 if unicodedata.east_asian_width(ch) in _WIDE else 1
-            narrow += 1
+        token = match.group()
+        narrow += len(token)
+        if token.isascii():
+            wide += len(token)
+        else:
+            wide += sum(2 if unicodedata.east_asian_width(ch) in _WIDE else 1 for ch in token)
         at = match.end()
-        out.append((match.group(), (start[0], wide, start[1], narrow)))
+        out.append((token, (start[0], wide, start[1], narrow)))
     return out
 
 
@@ -355,50 +383,40 @@ def _columns_to_text(text: str) -> str:
     candidates = {item.index: item for item in items if item is not None}
     i = 0
     while i < len(items):
-        block = _grow(items, i)
+        block, size = _grow(items, i)
         if not block:
             i += 1
             continue
-        size = len(block) if _by_header(block, lines) else _valid_prefix(block)
+        if _by_header(block, lines):
+            size = len(block)
         _rewrite(block[:size], lines, candidates)
         i += max(size, 1)
     return "\n".join(lines)
 
 
-def _grow(items: Sequence[Optional[_Line]], i: int) -> list[_Line]:
+def _grow(items: Sequence[Optional[_Line]], i: int) -> tuple[list[_Line], int]:
     """The longest run of candidate lines from ``items[i]`` whose numbers fit columns
-    under some hypothesis (at most :data:`MAX_BLOCK` lines)."""
-    alive = [_Columns(h) for h in _HYPOTHESES]
+    under some hypothesis (at most :data:`MAX_BLOCK` lines), and the most of its
+    leading lines whose numbers, under some hypothesis, fit exactly as many columns as
+    the fullest of those lines has numbers."""
+    alive = [(_Columns(h), [0]) for h in _HYPOTHESES]  # the columns, and the fullest line so far
     block: list[_Line] = []
+    best = 0
     for item in items[i:i + MAX_BLOCK]:
         if item is None:
             break
         survivors = []
-        for columns in alive:
-            trial = columns.copy()
-            if trial.add(item):
-                survivors.append(trial)
+        for columns, fullest in alive:
+            if columns.add(item):
+                fullest[0] = max(fullest[0], len(item.numbers))
+                if len(columns.los) == fullest[0]:
+                    best = len(block) + 1
+                survivors.append((columns, fullest))
         if not survivors:
             break
         alive = survivors
         block.append(item)
-    return block
-
-
-def _valid_prefix(block: Sequence[_Line]) -> int:
-    """The most leading lines of ``block`` whose numbers, under some hypothesis, fit
-    exactly as many columns as the fullest of those lines has numbers."""
-    best = 0
-    for hypothesis in _HYPOTHESES:
-        columns = _Columns(hypothesis)
-        fullest = 0
-        for n, line in enumerate(block):
-            if not columns.add(line):
-                break
-            fullest = max(fullest, len(line.numbers))
-            if len(columns.intervals) == fullest:
-                best = max(best, n + 1)
-    return best
+    return block, best
 
 
 def _is_caption(line: str) -> bool:
