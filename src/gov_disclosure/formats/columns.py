@@ -6,21 +6,31 @@ column: a blank cell is only a gap.  Read word by word, a row with a blank cell
 has one number too few, and the reader cannot tell which one is missing.
 
 :func:`columns_to_text` finds the *blocks* of such lines (lines whose numbers
-stand to the right of their text), establishes the block's value columns from
-where its numbers start or end (whichever aligns: LibreOffice left-aligns cells,
-other writers right-align them; a CJK character counts as two display columns, or
-as one, as ``pdftotext`` places them), and rewrites each line holding numbers as
-a report line (its text pieces and numbers joined by `` | ``) with
+stand to the right of their text; a table-二 section, a caption or a section heading
+ends a block), establishes the block's value columns from where its numbers start
+or end (whichever aligns: LibreOffice left-aligns cells, other writers right-align
+them; a CJK character counts as two display columns, as ``w3m`` prints it, or as
+one, as ``pdftotext`` places it), and rewrites each line with a gap in a value
+column as its text pieces and numbers, with
 :data:`~gov_disclosure.formats.grid.BLANK` for each empty value column between the
-row's text and the block's last column.
+row's text and the block's last column (so a row whose 总计 is blank ends in a
+blank).  Cells are joined by two spaces, not `` | ``: a ``|`` line is a whole grid
+row to the reader, and a row here often goes on over the next lines (its label
+wrapped inside its column).
 
-Nothing is guessed: a block is rewritten only when every number of every line is
-within a small tolerance of exactly one column, no line has two numbers in one
-column, the columns are as many as the fullest line's numbers, every reading of
-the block that fits (start or end alignment, CJK width one or two) places every
-number in the same column, and the block has at least :data:`MIN_LINES` lines of
-numbers.  Otherwise its lines are left as they are (the reader then sees a short
-row and reads nothing rather than something wrong).  Lines without numbers
+Nothing is guessed.  A block's lines are changed only when every number of every
+line is within :data:`TOLERANCE` of exactly one column, no line has two numbers in
+one column or its numbers out of order, the columns are as many as the fullest
+line's numbers, and every reading of the block that fits (start or end alignment,
+CJK width one or two) places every number in the same column.  The block needs
+:data:`MIN_LINES` lines of numbers, or two lines whose numbers agree to a column
+exactly, or a header line right above it whose headings stand at its columns (a
+small table-二 section: ``信息内容  本年制发件数  本年废止件数  现行有效件数``).  A row
+is left as printed when a line next to it may hold the rest of it: a line of bare
+numbers (a number wrapped in its cell, ``1412`` / ``1``), a line filling only the
+columns this one leaves empty (a row printed on two lines), or a line that is no
+row of the block but prints digits under its columns.  The reader then sees a
+short row and reads nothing rather than something wrong.  Lines without numbers
 (headers, wrapped labels, narrative) are never changed.
 """
 
@@ -35,7 +45,8 @@ from .grid import BLANK, has_report_tables, is_value
 
 __all__ = ["columns_to_text", "has_column_tables", "MIN_LINES", "TOLERANCE"]
 
-#: The fewest lines of numbers from which a block's columns are established.
+#: The fewest lines of numbers from which a block's columns are established (two
+#: lines do when their numbers agree to a column exactly, or a header line shows them).
 MIN_LINES = 3
 #: How far (display columns) the numbers of one column may stray from each other.
 TOLERANCE = 2
@@ -50,7 +61,7 @@ SEPARATOR = "  "
 #: The most lines of numbers in one block (a table 三 has 26 rows).
 MAX_BLOCK = 80
 
-#: Two values apart by two or more spaces on one line: the cheap sign of a column table.
+#: Two values apart by two or more spaces (one of them ideographic) on one line.
 _GUARD = re.compile(r"[\d—–―\-/][ \u3000\u00a0]{2,}[\d—–―\-/]")
 #: Captions and headings a block never runs across: table 二's ``第二十条第（九）项`` and its
 #: ``信息内容`` header, a section heading (``四、政府信息公开行政复议、行政诉讼情况``).
@@ -237,13 +248,29 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
 
 
 def _assign(columns: _Columns, block: Sequence[_Line]) -> Optional[list[list[int]]]:
-    """The column of every number of every line of ``block``, or None if not certain."""
+    """The column of every number of every line of ``block``, or None if not certain:
+    besides lying within its column's bounds, every number must stand nearer, by a
+    display column at least, to where most of its column's numbers stand than to
+    where any other column's do (a line drifted by half a column is no reading)."""
     assigned: list[list[int]] = []
     for line in block:
         places = columns.assign(line)
         if places is None:
             return None
         assigned.append(places)
+    seen: list[dict[int, int]] = [{} for _ in columns.los]
+    for line, places in zip(block, assigned):
+        for p, k in zip(line.at(columns.hypothesis), places):
+            seen[k][p] = seen[k].get(p, 0) + 1
+    # a column without numbers (one a header line shows) stands in the middle of its bounds
+    modes = [max(sorted(counts), key=counts.__getitem__) if counts else (lo + hi) // 2
+             for counts, lo, hi in zip(seen, columns.los, columns.his)]
+    last = len(modes) - 1
+    for line, places in zip(block, assigned):
+        for p, k in zip(line.at(columns.hypothesis), places):
+            own = abs(p - modes[k]) + 1
+            if (k > 0 and abs(p - modes[k - 1]) < own) or (k < last and abs(p - modes[k + 1]) < own):
+                return None
     return assigned
 
 
