@@ -86,6 +86,24 @@ def test_a_line_drifted_by_half_a_column_is_no_reading() -> None:
     assert _cells(columns_to_text(near).split("\n")[3]) == ["第三行", "9", "10", BLANK, "12"]
 
 
+def test_a_blank_is_written_into_the_gap_and_every_other_character_keeps_its_place() -> None:
+    line = "第二行      4               6       10"
+    out = _lines(_with(2, line))[2]
+    assert out.replace(BLANK, " ").rstrip() == line
+    assert out.index(BLANK) == TABLE.split("\n")[1].index("2")  # under the column's other numbers
+
+
+def test_sources_of_numbers_on_a_changed_line_are_where_they_are_printed() -> None:
+    text = (CORPUS / "lopdf-pdftotext-layout" / "01-2021-county.txt").read_text("utf-8")
+    report = gd.parse(text)
+    lines = text.split("\n")
+    for address in ("applications.not_processed.duplicate.research", "applications.not_processed.duplicate.other_org"):
+        source = report.source(address)
+        assert source is not None
+        printed = lines[source.line - 1]
+        assert printed[source.column - 1:].startswith(source.printed), (address, printed, source)
+
+
 def test_every_corpus_text_passes_without_an_error() -> None:
     from gov_disclosure.formats.columns import _columns_to_text
 

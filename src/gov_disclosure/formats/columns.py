@@ -10,13 +10,14 @@ stand to the right of their text; a table-二 section, a caption or a section he
 ends a block), establishes the block's value columns from where its numbers start
 or end (whichever aligns: LibreOffice left-aligns cells, other writers right-align
 them; a CJK character counts as two display columns, as ``w3m`` prints it, or as
-one, as ``pdftotext`` places it), and rewrites each line with a gap in a value
-column as its text pieces and numbers, with
-:data:`~gov_disclosure.formats.grid.BLANK` for each empty value column between the
-row's text and the block's last column (so a row whose 总计 is blank ends in a
-blank).  Cells are joined by two spaces, not `` | ``: a ``|`` line is a whole grid
-row to the reader, and a row here often goes on over the next lines (its label
-wrapped inside its column).
+one, as ``pdftotext`` places it), and writes
+:data:`~gov_disclosure.formats.grid.BLANK` into each empty value column of a row
+between the row's text and the block's last column (so a row whose 总计 is blank
+ends in a blank).  The blank goes into the gap where the column stands and every
+other character keeps its place, so the line and column of every number and label
+(``Report.source``, issue locations) are the printed ones.  The line is not
+joined with `` | ``: a ``|`` line is a whole grid row to the reader, and a row here
+often goes on over the next lines (its label wrapped inside its column).
 
 Nothing is guessed.  A block's lines are changed only when every number of every
 line is within :data:`TOLERANCE` of exactly one column, no line has two numbers in
@@ -54,10 +55,6 @@ TOLERANCE = 2
 MIN_GAP = 3
 #: Lines of text without numbers that may stand between two lines of one block.
 MAX_GAP_LINES = 40
-#: What a rewritten line's cells are joined with.  Not `` | ``: a line with ``|`` is a
-#: whole grid row to the reader, and a row here often goes on over the next lines (its
-#: label wrapped inside its column), whose pieces the reader joins to the row's label.
-SEPARATOR = "  "
 #: The most lines of numbers in one block (a table 三 has 26 rows).
 MAX_BLOCK = 80
 
@@ -241,10 +238,43 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
         first = next((i for i, (lo, _) in enumerate(columns.intervals) if lo >= end), count)
         if places[0] < first:
             continue  # a number left of where the row's text ends: leave it
-        cells = list(line.texts)
         filled = dict(zip(places, line.numbers))
-        cells.extend(filled.get(i, BLANK) for i in range(first, count))
-        lines[line.index] = SEPARATOR.join(cells)
+        written = _mark_blanks(lines[line.index], [i for i in range(first, count) if i not in filled], columns)
+        if written is not None:
+            want = [filled.get(i, BLANK) for i in range(first, count)]
+            check = _scan(line.index, written)
+            if check is not None and check.numbers == want and check.texts == line.texts:
+                lines[line.index] = written
+
+
+def _mark_blanks(line: str, empty: Sequence[int], columns: _Columns) -> Optional[str]:
+    """``line`` with :data:`BLANK` written where each of the ``empty`` columns stands,
+    every other character kept in its place (so the source column of every number and
+    label is the printed one); None if a blank finds no free place there."""
+    width, edge = columns.hypothesis
+    chars = list(line)
+    at: list[int] = []  # display column of each character
+    x = 0
+    for ch in chars:
+        at.append(x)
+        x += 2 if ch == "\u3000" or (width == 2 and unicodedata.east_asian_width(ch) in _WIDE) else 1
+    for k in empty:
+        target = columns.los[k] - edge  # a number's start, or its last character
+        if target >= x:
+            index = len(chars) + target - x
+        else:
+            index = next((i for i, col in enumerate(at) if col >= target), len(chars))
+        for spot in (index, index - 1, index + 1):
+            if spot >= 1 and all(j >= len(chars) or chars[j] == " " for j in (spot - 1, spot, spot + 1)):
+                if spot >= len(chars):
+                    chars.extend(" " * (spot - len(chars) + 1))
+                    at.extend(range(x, x + spot - len(at) + 1))
+                    x = at[-1] + 1
+                chars[spot] = BLANK
+                break
+        else:
+            return None
+    return "".join(chars)
 
 
 def _assign(columns: _Columns, block: Sequence[_Line]) -> Optional[list[list[int]]]:
