@@ -205,11 +205,14 @@ class _Columns:
         return out
 
 
-def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Line]) -> None:
-    """Rewrite the block's lines in ``lines`` if its columns are certain.
-    ``candidates`` are all lines holding numbers right of their text, by index."""
+_Reading = tuple[_Columns, list[list[int]]]
+
+
+def _readings(block: Sequence[_Line], lines: Sequence[str]) -> list[_Reading]:
+    """The ways the block's numbers fit certain columns, with each number's column;
+    empty if none does, or if two of them place some number differently."""
     fullest = max(len(line.numbers) for line in block)
-    readings: list[tuple[_Columns, list[list[int]]]] = []
+    readings: list[_Reading] = []
     for hypothesis in _HYPOTHESES:
         columns = _Columns(hypothesis)
         if not all(columns.add(line) for line in block) or len(columns.los) != fullest:
@@ -223,9 +226,15 @@ def _rewrite(block: Sequence[_Line], lines: list[str], candidates: dict[int, _Li
             readings.append((columns, assigned))
     if not readings:
         readings = _by_header(block, lines)
-    if not readings or any(r[1] != readings[0][1] for r in readings[1:]):
-        return
-    columns, assigned = readings[0]
+    if any(r[1] != readings[0][1] for r in readings[1:]):
+        return []
+    return readings
+
+
+def _write(block: Sequence[_Line], reading: _Reading, lines: list[str], candidates: dict[int, _Line]) -> None:
+    """Write the blanks of the block's lines into ``lines`` as ``reading`` places them.
+    ``candidates`` are all lines holding numbers right of their text, by index."""
+    columns, assigned = reading
     count = len(columns.los)
     placed = {line.index: set(places) for line, places in zip(block, assigned)}
     for line, places in zip(block, assigned):
@@ -438,6 +447,8 @@ def _columns_to_text(text: str) -> str:
         items.append(scanned)
         last = index
     candidates = {item.index: item for item in items if item is not None}
+    found: list[tuple[list[_Line], list[_Reading]]] = []
+    votes = {1: 0, 2: 0}  # lines read with a CJK character one or two columns wide
     i = 0
     while i < len(items):
         block, size = _grow(items, i)
@@ -446,8 +457,19 @@ def _columns_to_text(text: str) -> str:
             continue
         if _by_header(block, lines):
             size = len(block)
-        _rewrite(block[:size], lines, candidates)
+        readings = _readings(block[:size], lines)
+        if readings:
+            found.append((block[:size], readings))
+            for width in {columns.hypothesis[0] for columns, _ in readings}:
+                votes[width] += size
         i += max(size, 1)
+    # one tool wrote the whole text: a block that fits only with the other width of a
+    # CJK character lines up by chance (its labels' lengths a multiple of a column apart)
+    width = 1 if votes[1] > votes[2] else 2 if votes[2] > votes[1] else 0
+    for block, readings in found:
+        fitting = [r for r in readings if width in (0, r[0].hypothesis[0])]
+        if fitting:
+            _write(block, fitting[0], lines, candidates)
     return "\n".join(lines)
 
 
