@@ -23,6 +23,7 @@ import re
 import unicodedata
 
 from .._normalize import FILLER
+from .columns import columns_to_text
 from .grid import BLANK, GridRow, clean_cell, is_value, table_lines
 
 __all__ = ["markup_to_text", "has_markup_tables"]
@@ -242,13 +243,14 @@ def _boxes(lines: list[str]) -> list[str]:
 
 
 def markup_to_text(text: str) -> str:
-    """``text`` with its markdown, HTML and box-drawn tables as report lines (see the
-    module docstring)."""
+    """``text`` with its markdown, HTML and box-drawn tables, and its tables kept in
+    character columns (:func:`~gov_disclosure.formats.columns.columns_to_text`), as
+    report lines (see the module docstring)."""
     if not has_markup_tables(text):
-        return text
+        return columns_to_text(text)
     if "<table" in text or "<TABLE" in text:
         text = _html_tables(text)
     lines = text.split("\n")
     if "┌" in text or "┏" in text or "╔" in text:
         lines = _boxes(lines)
-    return "\n".join(_markdown(lines))
+    return columns_to_text("\n".join(_markdown(lines)))
