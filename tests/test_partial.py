@@ -224,6 +224,19 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         return "\n".join(lines[:i]), set(range(i, n + 1))
     if kind == "join":
         return " ".join(line.strip() for line in lines), set()
+    if kind == "late_label":
+        # a label wrapped after its row's numbers; sometimes the next row's label lost
+        rows = [k for k in range(len(lines) - 8)
+                if all(re.fullmatch(r"\s*[\d,]+\s*", lines[k + c]) for c in range(1, 8))
+                and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k])]
+        if not rows:
+            return text, set()
+        k = rnd.choice(rows)
+        label = lines[k]
+        lines[k : k + 8] = [*lines[k + 1 : k + 8], label]
+        if rnd.random() < 0.5 and k + 8 < len(lines) and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k + 8]):
+            del lines[k + 8]
+        return "\n".join(lines), set()
     if kind == "wrap":
         # a row of cells too narrow for some numbers, as PyMuPDF gives it: every cell's
         # first line, then the rest of each cell that wrapped
@@ -255,7 +268,7 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
 @given(
     report=reports(consistent=True),
     layout=st.sampled_from(LAYOUTS),
-    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break", "wrap"]),
+    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break", "wrap", "late_label"]),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_damaged_text_never_gives_a_number_at_a_wrong_address(
@@ -459,6 +472,21 @@ def test_a_sub_rows_ordinal_on_a_line_of_its_own_is_part_of_its_label() -> None:
     report = gd.parse("\n".join(lines))
     assert report.applications.denied == want.applications.denied
     assert report.applications.denied.prohibited_by_law == want.applications.denied.prohibited_by_law
+
+
+def test_a_label_printed_after_its_numbers_does_not_take_the_next_rows() -> None:
+    """``3.危及…`` / its 7 numbers / the next row's 7 numbers / ``保护第三方合法权益`` / 7 more
+    numbers (a label wrapped after its numbers, the row after it without a label): the
+    numbers after the label add up, but they may be the next row's; the row is not read."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "newline").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("4.保护第三方"))
+    assert lines[k + 8].startswith("5.属于三类")
+    third, internal = lines[k + 1 : k + 8], lines[k + 9 : k + 16]
+    lines[k : k + 16] = [*third, "保护第三方合法权益", *internal]
+    report = gd.parse("\n".join(lines))
+    _check_against(report, want, "label after its numbers")
+    assert report.applications.denied.third_party_rights == type(report.applications.denied.third_party_rights)()
 
 
 def test_json_of_a_partial_report_keeps_none() -> None:

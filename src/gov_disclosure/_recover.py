@@ -462,6 +462,33 @@ class _Reader:
         return chain[::-1]
 
 
+def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
+    """How many numbers stand right before ``occ``'s label (captions between skipped)
+    that no row takes: ``owner`` maps the cell index of each number a chosen row's run
+    holds to that row's occurrence; a run with more numbers than its row's cells leaves
+    the ones beyond its count unclaimed."""
+    cells = reader.cells
+    k = occ.start - 1
+    skipped = 0
+    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
+            return 0  # another row's label: the numbers before it are that row's business
+        k -= 1
+        skipped += 1
+    end = k + 1
+    while k >= 0 and reader.is_value(cells[k].text):
+        k -= 1
+    unclaimed = 0
+    runs: dict[int, int] = {}
+    for index in range(k + 1, end):
+        run = owner.get(index)
+        if run is None:
+            unclaimed += 1
+        else:
+            runs[id(run)] = max(0, len(run.values) - len(run.row.cells))
+    return unclaimed + sum(runs.values())
+
+
 def _as_int(text: str) -> Optional[int]:
     digits = text.replace(",", "")
     return int(digits) if digits.isdigit() else None
@@ -639,9 +666,9 @@ def recover(
     # a label with no number after it is no evidence of where a row is (a header
     # cell 总计, a caption); it only helps to say why a row was not read
     bare: dict[str, _Occurrence] = {}
-    for occ in found:
-        if not occ.values:
-            bare.setdefault(occ.row.address, occ)
+    every_bare = [occ for occ in found if not occ.values]
+    for occ in every_bare:
+        bare.setdefault(occ.row.address, occ)
     found = [o for o in found if o.values]
     chosen = reader.in_order(found)
     consumed_ends = {o.end for o in chosen if o.exact}
@@ -654,6 +681,20 @@ def recover(
     glued: dict[str, _Occurrence] = {}
     broken: dict[str, _Occurrence] = {}
     glued_ends: set[int] = set()
+    # the row after each row in its table, and the rows whose label is printed at all
+    next_row = {
+        a.address: b.address for t in shape.tables for a, b in zip(t.rows, t.rows[1:])
+    }
+    printed_after: dict[str, int] = {}  # row -> where its label is printed last
+    for o in (*found, *every_bare):
+        printed_after[o.row.address] = max(printed_after.get(o.row.address, -1), o.start)
+    where_is = {(c.line, c.column, c.text): k for k, c in enumerate(cells)}
+    owner: dict[int, _Occurrence] = {}
+    for occ in chosen:
+        for c in occ.values:
+            index = where_is.get((c.line, c.column, c.text))
+            if index is not None:
+                owner[index] = occ
     for pos, occ in enumerate(chosen):
         row = occ.row
         where = f"table {numeral[row.table]}: row {row.label}"
@@ -731,6 +772,23 @@ def recover(
             issues.append(_issue("parse.row_unreadable", row.address, f"{where}: {exc.message}", occ, printed))
             continue
         values = [getattr(built.obj, c.name) for c in row.cells]
+        following = next_row.get(row.address)
+        if (
+            following is not None
+            and printed_after.get(following, -1) <= occ.start
+            and _unclaimed_before(reader, occ, owner) >= len(row.cells)
+        ):
+            # as many numbers as the row has cells stand right before its label, taken by
+            # no row, and the next row's label is not printed: the numbers before may be
+            # this row's (a label wrapped after its numbers: ``4.`` / numbers / ``保护…``)
+            # and the ones after it the next row's; a sum cannot tell
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: numbers that no row takes stand right before its label, as many as it has cells, and "
+                "the next row's label is not printed, so its numbers may be printed before its label and the ones "
+                f"after it ({printed}) the next row's: the row is not read",
+                occ, printed))
+            continue
         if not (left_clean and right_clean):
             if _sums(row, values) is not True:
                 issues.append(_issue(
