@@ -237,6 +237,22 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         if rnd.random() < 0.5 and k + 8 < len(lines) and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k + 8]):
             del lines[k + 8]
         return "\n".join(lines), set()
+    if kind == "late_labels":
+        # every label printed after its row's numbers (a PDF whose labels sit low in
+        # their cells): read label-first, each row would take the next row's numbers
+        out, k = [], 0
+        number = re.compile(r"\s*[\d,]+\s*")
+        while k < len(lines):
+            block = lines[k + 1 : k + 8]
+            if (len(block) == 7 and all(number.fullmatch(b) for b in block)
+                    and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k])
+                    and (k + 8 >= len(lines) or not number.fullmatch(lines[k + 8]))):
+                out += [*block, lines[k]]
+                k += 8
+                continue
+            out.append(lines[k])
+            k += 1
+        return "\n".join(out), set()
     if kind == "wrap":
         # a row of cells too narrow for some numbers, as PyMuPDF gives it: every cell's
         # first line, then the rest of each cell that wrapped
@@ -268,7 +284,9 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
 @given(
     report=reports(consistent=True),
     layout=st.sampled_from(LAYOUTS),
-    kind=st.sampled_from(["delete", "duplicate", "swap", "cut", "join", "break", "wrap", "late_label"]),
+    kind=st.sampled_from(
+        ["delete", "duplicate", "swap", "cut", "join", "break", "wrap", "late_label", "late_labels"]
+    ),
     seed=st.integers(0, 2**32 - 1),
 )
 def test_damaged_text_never_gives_a_number_at_a_wrong_address(

@@ -462,6 +462,28 @@ class _Reader:
         return chain[::-1]
 
 
+def _labels_after_numbers(
+    reader: "_Reader", found: Sequence[_Occurrence], bare: Sequence[_Occurrence], owner: dict[int, _Occurrence]
+) -> set[str]:
+    """The tables whose labels may all be printed *after* their numbers: a row's worth of
+    numbers no row takes right before the label of the table's first row, and no number
+    after the label of its last row.  Read label-first, every row of such a table would
+    take the next row's numbers, and each would add up."""
+    late = set()
+    for table in reader.shape.tables:
+        firsts = [o for o in (*found, *bare) if o.row is table.rows[0]]
+        lasts = [o for o in (*found, *bare) if o.row is table.rows[-1]]
+        if not firsts or not lasts or len(table.rows) < 2:
+            continue
+        first = min(firsts, key=lambda o: o.start)
+        last = max(lasts, key=lambda o: o.start)
+        if last.values or last.start <= first.start:
+            continue
+        if _unclaimed_before(reader, first, owner) >= len(first.row.cells):
+            late.add(table.key)
+    return late
+
+
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
     """How many numbers stand right before ``occ``'s label (captions between skipped)
     that no row takes: ``owner`` maps the cell index of each number a chosen row's run
@@ -695,10 +717,19 @@ def recover(
             index = where_is.get((c.line, c.column, c.text))
             if index is not None:
                 owner[index] = occ
+    late = _labels_after_numbers(reader, found, every_bare, owner)
     for pos, occ in enumerate(chosen):
         row = occ.row
         where = f"table {numeral[row.table]}: row {row.label}"
         printed = " ".join(c.text for c in occ.values)
+        if row.table in late:
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: table {numeral[row.table]} prints a row's worth of numbers before its first label "
+                "and none after its last: its labels may follow their numbers, so the numbers after a label "
+                "may be the next row's: the row is not read",
+                occ, printed))
+            continue
         if (
             row.table == "applications"
             and len(occ.values) < len(row.cells)
