@@ -317,7 +317,7 @@ def test_extra_number_at_the_start_of_table_four_is_not_a_silent_shift(name: str
     broken = lines[:i] + ["5 |"] + lines[i:]
     with pytest.raises(ParseError) as err:
         gd.parse("\n".join(broken), strict=True)
-    assert "table 四" in err.value.message and "extra number" in err.value.message
+    assert "table 四" in err.value.message and err.value.code == "number.extra"
 
 
 @pytest.mark.parametrize("name", TRAILING)

@@ -507,6 +507,18 @@ def test_a_label_printed_after_its_numbers_does_not_take_the_next_rows() -> None
     assert report.applications.denied.third_party_rights == type(report.applications.denied.third_party_rights)()
 
 
+def test_a_report_without_table_four_blames_table_four() -> None:
+    """The tables before are complete: the error names table 四, not table 三."""
+    text = (Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").read_text("utf-8")
+    cut = text[: text.index("四、政府信息公开行政复议")]
+    with pytest.raises(gd.ParseError) as err:
+        gd.parse(cut, strict=True)
+    assert err.value.code == "text.truncated"
+    assert err.value.message.startswith("table 四:") and "table 三, which is complete" in err.value.message
+    report = gd.parse(cut)
+    assert [i.path for i in report.issues if i.code == "parse.table_missing"] == ["appeals"]
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

@@ -205,8 +205,8 @@ def explain(
         where = f"table {last}: " if last else where
         code = "number.extra"
         message = (
-            f"{where}an extra number {_show(tok)} after the table's last row: the table has more numbers "
-            "than the template, so they cannot be assigned to cells safely"
+            f"{where}a number {_show(tok)} where the template has none (expected {wanted}): the numbers "
+            "here cannot be assigned to cells safely"
         )
     elif not any(t.type in gmap.table_of for t in before):
         code, message, line, column = _no_tables(stream, compiled, gmap, wanted)
@@ -215,7 +215,15 @@ def explain(
         line = last.line if last is not None else None
         column = None
         code = "text.truncated"
-        message = f"{where}the text ends inside the tables: expected {wanted}"
+        following = next((gmap.table_of[e] for e in expected if e in gmap.table_of), None)
+        if following is not None and following != table and (row is None or seen >= row.size):
+            # the tables before are complete: the text ends where the next table should begin
+            message = (
+                f"table {following}: the text ends before it (after table {table}, which is complete): "
+                f"expected {wanted}"
+            )
+        else:
+            message = f"{where}the text ends inside the tables: expected {wanted}"
     else:
         code = "row.unexpected"
         message = f"{where}expected {wanted}, found {_found(gmap, tok)}"
