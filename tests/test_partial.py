@@ -519,6 +519,14 @@ def test_a_report_without_table_four_blames_table_four() -> None:
     assert [i.path for i in report.issues if i.code == "parse.table_missing"] == ["appeals"]
 
 
+def test_a_caption_inside_running_text_is_not_reported_absent() -> None:
+    text = "本机关2022年度报告。二、主动公开政府信息情况 第二十条第（一）项 信息内容 然后文字结束。\n其他内容\n"
+    with pytest.raises(gd.ParseError) as err:
+        gd.parse(text)
+    assert err.value.code == "tables.none" and err.value.line == 1
+    assert "printed inside a line of text" in err.value.message and "does not look like" not in err.value.message
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

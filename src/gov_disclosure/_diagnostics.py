@@ -16,6 +16,7 @@ from lark import Token
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 
 from . import schema as _schema
+from ._grammar import template_markers
 from ._lexer import CellStream, base_name
 from .errors import ParseError
 
@@ -257,6 +258,18 @@ def _no_tables(
                 f"before {gmap.describe(parts[0][0])} {cell.text!r})",
                 cell.line,
                 cell.column,
+            )
+    markers = template_markers()
+    for cell in stream.cells:
+        found = markers.search(cell.text)
+        if found is not None:
+            # a caption inside running text: present, but not where a table starts
+            return (
+                "tables.none",
+                f"no report table could be read: the caption {found.group()!r} is printed inside a line of "
+                f"text ({cell.text[:40]!r}…), and no table's rows follow it",
+                cell.line,
+                cell.column + found.start(),
             )
     return (
         "tables.none",
