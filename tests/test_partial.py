@@ -527,6 +527,22 @@ def test_a_caption_inside_running_text_is_not_reported_absent() -> None:
     assert "printed inside a line of text" in err.value.message and "does not look like" not in err.value.message
 
 
+def test_a_label_after_a_captions_tail_and_around_its_numbers_is_read() -> None:
+    """w3m of a table whose caption column wraps beside the label column: ``理结果`` (the
+    tail of ``三、本年度办理结果``) / ``(二)部分公开(`` / numbers / ``区分处理的,只计`` /
+    ``这一情形,不计其`` / ``他情形)``."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "newline").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（二）部分公开"))
+    numbers = lines[k + 1 : k + 8]
+    lines[k : k + 8] = ["年度办", "理结果", "（二）部分公开（", *numbers, "区分处理的，只计", "这一情形，不计其", "他情形）"]
+    regulations = lines.index("规章")
+    del lines[regulations : regulations + 4]  # read row by row
+    report = gd.parse("\n".join(lines))
+    assert report.applications.partially_granted == want.applications.partially_granted
+    assert not [i for i in report.issues if i.path == "applications.partially_granted"]
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

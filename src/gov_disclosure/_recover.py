@@ -222,6 +222,7 @@ class _Reader:
         captions = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name).endswith("_H")]
         forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
         self.caption_prefixes = {f[:k] for f in forms if "^" not in f for k in range(1, len(f) + 1)}
+        self.caption_suffixes = {f[-k:] for f in forms if "^" not in f for k in range(2, len(f))}
         self.caption_re = re.compile("|".join(f"(?:{c})" for c in captions)) if captions else re.compile("(?!)")
         self.review_names = {str(t.name) for t in self.review}
 
@@ -240,6 +241,15 @@ class _Reader:
         if not parts and _QUOTES.search(text):
             text = _QUOTES.sub("", text)
             parts = self.tokenize(text)
+        if not parts and len(text) > 2:
+            # the tail of a group caption printed on the label's line (w3m, a caption
+            # column wrapped beside the label column: ``理结果`` + ``(二)部分公开(…``)
+            for k in range(2, min(len(text) - 1, 10)):
+                if text[:k] in self.caption_suffixes:
+                    parts = self.tokenize(text[k:])
+                    if parts:
+                        text = text[k:]
+                        break
         if not parts:
             return None
         row = self.labels.get(parts[-1][0])
@@ -263,12 +273,20 @@ class _Reader:
             label_end = i + 1
             if row is None:
                 row, label_end = self._joined(i)
-            elif label_end < n and not self.is_value(cells[label_end].text):
+            if row is not None and label_end < n and not self.is_value(cells[label_end].text):
                 # a label whose optional rest is printed in pieces after it:
                 # ``(二)部分公开`` / ``(区分处理的,只计这一情`` / ``形,不计`` / ``其他`` / ``情形)``
                 longer, end = self._joined(i, longest=True)
                 if longer is row and end > label_end and end < n and self.is_value(cells[end].text):
                     label_end = end
+                else:
+                    # or printed around the row's numbers: ``(二)部分公开(`` / numbers /
+                    # ``区分处理的,只计`` … ``他情形)``
+                    split = self._split_around(i)
+                    if split is not None and split.row is row:
+                        found.append(split)
+                        i = split.end
+                        continue
             if row is None:
                 split = self._split_around(i) or self._interleaved(i)
                 if split is not None:
