@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,8 +18,12 @@ from gov_disclosure.strategies import reports
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt"
 
 
-def _markdown(report: gd.Report) -> str:
-    """The report with every table as a markdown pipe table, headings as ``###``."""
+def _markdown(report: gd.Report, merged: bool = False) -> str:
+    """The report with every table as a markdown pipe table, headings as ``###``.
+
+    Rows shorter than the table are padded at the right; with ``merged``, as
+    markdownify writes merged cells instead: a label's colspan as empty cells right
+    after it, a rowspan's cell left out of the rows below (rows right-aligned)."""
     from gov_disclosure.render import table_rows
 
     lines = [f"# {report.agency}{report.year}年政府信息公开工作年度报告", "", "## 二、主动公开政府信息情况"]
@@ -26,7 +31,13 @@ def _markdown(report: gd.Report) -> str:
         width = max(len(r) for r in rows)
         lines.append("")
         for i, row in enumerate(rows):
-            cells = [c if c != "—" else "" for c in row] + [""] * (width - len(row))
+            cells = [c if c != "—" else "" for c in row]
+            if merged:
+                labels = [k for k, c in enumerate(cells) if c and not c.replace(".", "").isdigit()]
+                at = labels[-1] + 1 if labels else 0
+                cells[at:at] = [""] * (width - len(cells))
+            else:
+                cells += [""] * (width - len(row))
             lines.append("| " + " | ".join(cells) + " |")
             if i == 0:
                 lines.append("|" + "---|" * width)
@@ -36,6 +47,10 @@ def _markdown(report: gd.Report) -> str:
         elif key == "applications":
             lines.append("**四、政府信息公开行政复议、行政诉讼情况**")
     return "\n".join(lines) + "\n"
+
+
+def _markdown_merged(report: gd.Report) -> str:
+    return _markdown(report, merged=True)
 
 
 def test_markdown_tables_with_headings_and_a_blank_between_numbers() -> None:
@@ -51,32 +66,6 @@ def test_markdown_tables_with_headings_and_a_blank_between_numbers() -> None:
     for address, value in parsed.cells():
         if value is not None:
             assert value == blanked.get(address), address
-
-
-def _markdown_merged(report: gd.Report) -> str:
-    """Markdown as markdownify writes merged cells: a label's colspan as empty cells
-    right after it, a rowspan's cell left out of the rows below (so rows are
-    right-aligned, not padded at the right)."""
-    from gov_disclosure.render import table_rows
-
-    lines = ["# 报告", "", "## 二、主动公开政府信息情况"]
-    for key, rows in table_rows(report).items():
-        width = max(len(r) for r in rows)
-        lines.append("")
-        for i, row in enumerate(rows):
-            cells = [c if c != "—" else "" for c in row]
-            labels = [k for k, c in enumerate(cells) if c and not c.replace(".", "").isdigit()]
-            at = labels[-1] + 1 if labels else 0
-            cells[at:at] = [""] * (width - len(cells))
-            lines.append("| " + " | ".join(cells) + " |")
-            if i == 0:
-                lines.append("|" + "---|" * width)
-        lines.append("")
-        if key == "active_disclosure":
-            lines.append("### 三、收到和处理政府信息公开申请情况")
-        elif key == "applications":
-            lines.append("**四、政府信息公开行政复议、行政诉讼情况**")
-    return "\n".join(lines) + "\n"
 
 
 def test_empty_cells_at_the_edge_of_a_row_are_read_as_blanks_where_the_rows_count_decides() -> None:
@@ -100,30 +89,25 @@ def test_empty_cells_at_the_edge_of_a_row_are_read_as_blanks_where_the_rows_coun
         assert parsed.complete, [i.message for i in parsed.issues]
 
 
-def test_an_empty_edge_cell_the_rows_count_does_not_place_is_not_read() -> None:
-    """Six numbers with an empty cell at both ends, in a seven-cell row: the blank may be
-    the first or the last cell, and a row of zeros adds up either way.  Not read."""
-    text = _markdown(gd.parse_file(EXAMPLE))
-    lines = text.split("\n")
-    i = next(k for k, line in enumerate(lines) if line.startswith("| 3.要求提供公开出版物"))
-    lines[i] = "| 3.要求提供公开出版物 |  | 0 | 0 | 0 | 0 | 0 | 0 |  |"
+@pytest.mark.parametrize(
+    "row,field",
+    [
+        # six numbers with an empty cell at both ends, in a seven-cell row: the blank may
+        # be the first or the last cell, and a row of zeros adds up either way
+        ("| 3.要求提供公开出版物 |  | 0 | 0 | 0 | 0 | 0 | 0 |  |", "publication"),
+        # read as a blank first cell the row would not add up (0+0+9+4+3 ≠ 17)
+        ("| 2.重复申请 |  | 0 | 0 | 9 | 4 | 3 | 17 |", "duplicate"),
+    ],
+)
+def test_an_empty_edge_cell_the_row_does_not_place_for_certain_is_not_read(row: str, field: str) -> None:
+    lines = _markdown(gd.parse_file(EXAMPLE)).split("\n")
+    i = next(k for k, line in enumerate(lines) if line.startswith(row[: row.index(" |  |")]))
+    lines[i] = row
     parsed = gd.parse("\n".join(lines))
-    row = parsed.to_dict()["applications"]["not_processed"]["publication"]
-    assert set(row.values()) == {None}, row
-    assert any(i.code == "parse.row_unreadable" and i.path == "applications.not_processed.publication"
+    values = parsed.to_dict()["applications"]["not_processed"][field]
+    assert set(values.values()) == {None}, values
+    assert any(i.code == "parse.row_unreadable" and i.path == f"applications.not_processed.{field}"
                for i in parsed.issues)
-
-
-def test_an_empty_edge_cell_is_not_a_blank_when_the_rows_sum_says_otherwise() -> None:
-    """``| 2.重复申请 |  | 0 | 0 | 9 | 4 | 3 | 17 |``: read as a blank first cell, the row
-    would not add up (0+0+9+4+3 ≠ 17): the empty cell is not taken as a slot."""
-    text = _markdown(gd.parse_file(EXAMPLE))
-    lines = text.split("\n")
-    i = next(k for k, line in enumerate(lines) if line.startswith("| 2.重复申请"))
-    lines[i] = "| 2.重复申请 |  | 0 | 0 | 9 | 4 | 3 | 17 |"
-    parsed = gd.parse("\n".join(lines))
-    row = parsed.to_dict()["applications"]["not_processed"]["duplicate"]
-    assert set(row.values()) == {None}, row
 
 
 def test_raw_html_tables_inside_markdown_are_read_and_parse_and_parse_file_agree(tmp_path: Path) -> None:

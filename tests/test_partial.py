@@ -202,6 +202,18 @@ def test_rows_in_a_wrapped_layout_with_uneven_lines_are_not_read() -> None:
 # --- properties -------------------------------------------------------------------------------
 
 
+_NUMBER_LINE = re.compile(r"\s*[\d,]+\s*")
+
+
+def _rows_of_seven(lines: list[str]) -> list[int]:
+    """The lines holding a label followed by exactly seven lines of one number each (a
+    table-三 row in the one-cell-per-line layout)."""
+    return [k for k in range(len(lines) - 7)
+            if all(_NUMBER_LINE.fullmatch(lines[k + c]) for c in range(1, 8))
+            and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k])
+            and (k + 8 >= len(lines) or not _NUMBER_LINE.fullmatch(lines[k + 8]))]
+
+
 def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
     """``text`` mutated; returns the new text and the (1-based) original lines touched."""
     lines = text.split("\n")
@@ -226,9 +238,7 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         return " ".join(line.strip() for line in lines), set()
     if kind == "late_label":
         # a label wrapped after its row's numbers; sometimes the next row's label lost
-        rows = [k for k in range(len(lines) - 8)
-                if all(re.fullmatch(r"\s*[\d,]+\s*", lines[k + c]) for c in range(1, 8))
-                and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k])]
+        rows = _rows_of_seven(lines)
         if not rows:
             return text, set()
         k = rnd.choice(rows)
@@ -240,25 +250,13 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
     if kind == "late_labels":
         # every label printed after its row's numbers (a PDF whose labels sit low in
         # their cells): read label-first, each row would take the next row's numbers
-        out, k = [], 0
-        number = re.compile(r"\s*[\d,]+\s*")
-        while k < len(lines):
-            block = lines[k + 1 : k + 8]
-            if (len(block) == 7 and all(number.fullmatch(b) for b in block)
-                    and not re.fullmatch(r"\s*[\d,.]+\s*", lines[k])
-                    and (k + 8 >= len(lines) or not number.fullmatch(lines[k + 8]))):
-                out += [*block, lines[k]]
-                k += 8
-                continue
-            out.append(lines[k])
-            k += 1
-        return "\n".join(out), set()
+        for k in reversed(_rows_of_seven(lines)):
+            lines[k : k + 8] = [*lines[k + 1 : k + 8], lines[k]]
+        return "\n".join(lines), set()
     if kind == "wrap":
         # a row of cells too narrow for some numbers, as PyMuPDF gives it: every cell's
         # first line, then the rest of each cell that wrapped
-        starts = [k for k in range(len(lines) - 7)
-                  if all(re.fullmatch(r"\s*[\d,]+\s*", lines[k + c]) for c in range(1, 8))
-                  and not re.fullmatch(r"\s*[\d,]+\s*", lines[k])]
+        starts = _rows_of_seven(lines)
         if not starts:
             return text, set()
         k = rnd.choice(starts)
