@@ -208,3 +208,18 @@ def test_markdown_tables_never_give_a_number_at_a_wrong_address(
     for address, value in parsed.cells():
         if value is not None:
             assert value == want[address], f"{kind}: {address} read {value!r}, printed {want[address]!r}"
+
+
+def test_the_agency_comes_without_markdown_marks_and_from_a_flattened_title() -> None:
+    text = EXAMPLE.read_text("utf-8")
+    want = gd.parse(text)
+    assert want.agency and want.year
+    title = f"{want.agency}{want.year}年政府信息公开工作年度报告"
+    lines = text.split("\n")
+    k = next(i for i, line in enumerate(lines) if title in line.replace(" ", ""))
+    for heading in (f"# {title}", f"**{title}**", f"### **{title}**"):
+        lines[k] = heading
+        got = gd.parse("\n".join(lines))
+        assert (got.agency, got.year) == (want.agency, want.year), heading
+    flat = gd.parse(" ".join(line.strip() for line in text.split("\n")))
+    assert (flat.agency, flat.year) == (want.agency, want.year)

@@ -22,6 +22,13 @@ _TITLE = re.compile(
     r"(?P<agency>[^\n《》()。,;:、]{0,40}?)[ \t]*(?:关于)?[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*年度?)?"
     r"[ \t]*政府信息公开(?:工作)?(?:年度)?(?:报告)?"
 )
+#: Markdown heading and emphasis marks (and spaces) around a line.
+_MARKS = re.compile(r"^[#*\s]+|[*\s]+$")
+#: A title at the start of a longer line: the agency, the year and the whole title.
+_TITLE_START = re.compile(
+    r"(?P<agency>[^\n《》()。,;:、\s]{2,40}?)[ \t]*(?P<year>(?:19|20)\d\d)[ \t]*年度?[ \t]*"
+    r"政府信息公开(?:工作)?年度报告"
+)
 _OVERVIEW = re.compile(r"一、\s*总体情况\s*\n?(?P<body>[^\n]{0,200})")
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 _SECTION_1 = re.compile(r"^\s*一、\s*总体情况", re.M)
@@ -34,14 +41,20 @@ def _head(text: str) -> str:
 
 
 def _title(text: str) -> "Title":
-    """The title line before section 一: ``(year or None, agency start, agency end)``."""
-    for line in _TITLE_CANDIDATE.finditer(_head(text)):
-        stripped = line.group().strip()
-        m = _TITLE.fullmatch(stripped)
-        if m:
-            offset = line.start() + line.group().index(stripped)
-            year = int(m.group("year")) if m.group("year") else None
-            return year, offset + m.start("agency"), offset + m.end("agency")
+    """The title line before section 一: ``(year or None, agency start, agency end)``.
+
+    A line that is the title, or else a line that starts with the whole title
+    (``…2019年政府信息公开工作年度报告`` followed by the rest of a page flattened to one
+    line).  Markdown heading and emphasis marks around it are not part of the agency."""
+    candidates = list(_TITLE_CANDIDATE.finditer(_head(text)))
+    for whole in (True, False):
+        for line in candidates:
+            stripped = _MARKS.sub("", line.group())
+            m = _TITLE.fullmatch(stripped) if whole else _TITLE_START.match(stripped)
+            if m:
+                offset = line.start() + line.group().index(stripped)
+                year = int(m.group("year")) if m.group("year") else None
+                return year, offset + m.start("agency"), offset + m.end("agency")
     return None
 
 
