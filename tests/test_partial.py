@@ -541,6 +541,63 @@ def test_a_label_after_a_captions_tail_and_around_its_numbers_is_read() -> None:
     assert not [i for i in report.issues if i.path == "applications.partially_granted"]
 
 
+def _two_columns(text: str, width: int, lag: int) -> str:
+    """Table 三's group captions and row labels as ``pdftotext -layout`` prints them from
+    narrow cells: a caption column and a label column, each wrapped ``width``
+    characters a line, the row's numbers on its first line.  With ``lag`` the caption
+    starts ``lag`` lines late (a caption centred over its rows runs into the next row)."""
+    lines = text.split("\n")
+    out: list[str] = []
+    caption = ""
+    k = 0
+    pad = 2 * width + 6
+    while k < len(lines):
+        line = lines[k].strip()
+        if line in _CAPTIONS and line != "三、本年度办理结果":
+            caption = line
+            k += 1
+            continue
+        block = lines[k + 1 : k + 8]
+        if len(block) == 7 and all(_NUMBER_LINE.fullmatch(b) for b in block) and not _NUMBER_LINE.fullmatch(line):
+            cap = [caption[c : c + width] for c in range(0, len(caption), width)]
+            cap = [""] * lag + cap if cap else []
+            # an ordinal keeps a character after it (``1.属``): ``1.`` alone reads as a number
+            head = width + 1 if re.match(r"\d\.", line) else width
+            lab = [line[:head], *(line[c : c + width] for c in range(head, len(line), width))]
+            for r in range(max(len(cap), len(lab))):
+                left = cap[r] if r < len(cap) else ""
+                right = lab[r] if r < len(lab) else ""
+                row = f"{left:<{width + 2}}{right}"
+                if r == 0:
+                    row += " " * max(3, pad - len(row)) + "   ".join(b.strip() for b in block)
+                out.append(row.rstrip())
+            caption = ""
+            k += 8
+            continue
+        out.append(lines[k])
+        k += 1
+    return "\n".join(out)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), width=st.integers(2, 4), lag=st.integers(0, 2))
+def test_captions_and_labels_in_two_wrapped_columns_never_give_a_wrong_number(
+    report: gd.Report, width: int, lag: int
+) -> None:
+    text = _two_columns(render(report, "newline"), width, lag)
+    _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}")
+
+
+def test_a_label_wrapped_beside_its_groups_caption_is_read() -> None:
+    """``(三  1.属   0   9 …`` / ``)不  于国`` / ``予公  家秘`` / ``开   密``: the caption's
+    pieces stand left of the label's column."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = _two_columns(render(want, "newline"), 2, 0)
+    assert "（三）不予公开" not in text
+    report = gd.parse(text)
+    assert report.applications == want.applications
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

@@ -230,8 +230,15 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
             search_from = 0
             for p in pieces:
                 at = base.find(p, search_from)
+                gap = at - search_from
                 search_from = at + len(p)
                 col = offset + at + 1
+                if run and gap >= 2 and not is_value(p):
+                    # two spaces or more between two pieces of text: two columns of a
+                    # table laid out in characters (a caption column beside a label
+                    # column), not one label
+                    append(Cell("".join(run), number, run_col))
+                    run = []
                 if is_value(p):
                     if run:
                         append(Cell("".join(run), number, run_col))

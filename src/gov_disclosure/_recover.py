@@ -288,7 +288,7 @@ class _Reader:
                         i = split.end
                         continue
             if row is None:
-                split = self._split_around(i) or self._interleaved(i)
+                split = self._split_around(i) or self._interleaved(i) or self._columned(i)
                 if split is not None:
                     found.append(split)
                     i = split.end
@@ -423,6 +423,51 @@ class _Reader:
                                 row, self.order[row.address], i, k + j + 1, _fill(values, row), cells[i + s])
                     if self._row_of(after[j]) is not None:
                         break  # the next row's label
+        return None
+
+    def _columned(self, i: int) -> Optional[_Occurrence]:
+        """A label and its group's caption in two columns of a table laid out in
+        characters (``pdftotext -layout``, w3m), each wrapped over the row's lines:
+        ``(三`` ``1.属`` numbers / ``)不`` ``于国`` / ``予公`` ``家秘`` / ``开`` ``密``.
+
+        The caption's pieces start left of the label's column, the label's at its
+        column: the row is read when the pieces at the label's column make exactly one
+        row's label and the pieces left of it a whole caption of the template."""
+        cells = self.cells
+        n = len(cells)
+        first = cells[i]
+        if not self.caption_prefixes or first.text not in self.caption_prefixes:
+            return None
+        line = first.line
+        # the label's first piece: the next text cell on the same line, right of the caption
+        j = i + 1
+        if j >= n or cells[j].line != line or cells[j].column <= first.column or self.is_value(cells[j].text):
+            return None
+        label_column = cells[j].column
+        k = j + 1
+        values: list[Cell] = []
+        while k < n and self.is_value(cells[k].text) and cells[k].line == line:
+            values.append(cells[k])
+            k += 1
+        if not values:
+            return None
+        caption = first.text
+        label = cells[j].text
+        while k < n and k - i < _MAX_NARROW_JOIN:
+            cell = cells[k]
+            if cell.text is ROW_END or self.is_value(cell.text) or cell.line == line:
+                return None
+            if cell.column < label_column - 1:
+                caption += cell.text
+            else:
+                label += cell.text
+            k += 1
+            parts = self.tokenize(label)
+            if parts and len(parts) == 1 and parts[0][0] in self.labels:
+                row = self.labels[parts[0][0]]
+                if self.caption_re.fullmatch(caption):
+                    return _Occurrence(row, self.order[row.address], i, k, _fill(values, row), cells[j])
+                return None
         return None
 
     def attach_ordinals(self) -> list[Cell]:
