@@ -11,7 +11,7 @@ ends a block), establishes the block's value columns from where its numbers star
 or end (whichever aligns: LibreOffice left-aligns cells, other writers right-align
 them; a CJK character counts as two display columns, as ``w3m`` prints it, or as
 one, as ``pdftotext`` places it), and writes
-:data:`~gov_disclosure.formats.grid.BLANK` into each empty value column of a row
+``BLANK`` (the grammar's blank mark, ``∅``) into each empty value column of a row
 between the row's text and the block's last column (so a row whose 总计 is blank
 ends in a blank).  The blank goes into the gap where the column stands and every
 other character keeps its place, so the line and column of every number and label
