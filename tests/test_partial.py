@@ -598,6 +598,37 @@ def test_a_label_wrapped_beside_its_groups_caption_is_read() -> None:
     assert report.applications == want.applications
 
 
+def test_numbers_wrapped_in_their_cells_under_their_columns_are_joined_when_the_row_adds_up() -> None:
+    """``pdftotext -layout`` of a city report: ``14758`` and ``39961`` too wide for their
+    cells, their last digits on the next line under their columns, beside the rest of
+    the wrapped label."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    data = want.to_dict()
+    data["applications"]["new_received"] = dict(zip(
+        ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"],
+        [14758, 1992, 7519, 3614, 7627, 4451, 39961]))
+    want = gd.Report.from_dict(data)
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("一、本年新收"))
+    first = "一、本年新收政府信息   1475 1992 7519 3614     7627   4451   3996"
+    second = "公开申请数量" + " " * (first.index("1475") - 6) + "8" + " " * (first.index("3996") - first.index("1475") - 1) + "1"
+    assert second.index("8") == first.index("1475") and second.index("1", 7) == first.index("3996")
+    lines[k : k + 1] = [first, second]
+    report = gd.parse("\n".join(lines))
+    assert report.applications.new_received == want.applications.new_received
+    (note,) = [i for i in report.issues if i.path == "applications.new_received"]
+    assert note.code == "value.inferred" and "under its column" in note.message
+    # a tail that stands under no number, or a row that then does not add up: not read
+    gap = first.index("3614") + 6  # between two columns, under no number
+    off = second[: first.index("1475")] + " " * (gap - first.index("1475")) + "8" + " " * (len(second) - gap - 1)
+    off = off[: first.index("3996")] + "1"
+    for moved in (off, second[:-1] + "2"):
+        lines[k + 1] = moved
+        report = gd.parse("\n".join(lines))
+        row = report.applications.new_received
+        assert all(v is None for v in (row.natural_person, row.total)), moved
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

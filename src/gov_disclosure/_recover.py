@@ -547,6 +547,64 @@ def _labels_after_numbers(
     return late
 
 
+def _wrapped_in_columns(
+    reader: "_Reader", occ: _Occurrence, row: _schema.Row, builder: Any, value_type: str
+) -> Optional[tuple[Built, Issue]]:
+    """A row laid out in characters whose widest numbers wrapped in their cells: the
+    rest of each is printed on the next line, under its column (``1475 … 3996`` /
+    ``公开申请数量  8 … 1``).  The pieces after the row's label that stand on one line,
+    each under exactly one of the row's numbers, are joined to those; the row is taken
+    only when its own sum then holds (``value.inferred``)."""
+    cells = reader.cells
+    heads = occ.values
+    if len({c.line for c in heads}) != 1:
+        return None
+    k = occ.end
+    tails: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text) and (
+        _PLAIN.fullmatch(cells[k].text) or cells[k].text == BLANK
+    ):
+        if cells[k].text != BLANK:  # the column pass marks the gaps of the line: not cells
+            tails.append(cells[k])
+        k += 1
+    if not tails or len({c.line for c in tails}) != 1 or tails[0].line <= heads[0].line:
+        return None
+    if k < len(cells) and reader.is_value(cells[k].text):
+        return None
+    texts = [c.text for c in heads]
+    used: set[int] = set()
+    for tail in tails:
+        under = [h for h, head in enumerate(heads)
+                 if head.column <= tail.column <= head.column + len(head.text) and h not in used]
+        if len(under) != 1:
+            return None
+        used.add(under[0])
+        texts[under[0]] += tail.text
+    numbers = [_count(t) for t in texts]
+    if any(v is None for v in numbers) or not _sum_allows(row, texts):
+        return None
+    tokens = [Token(value_type, t, line=c.line, column=c.column) for t, c in zip(texts, heads)]
+    try:
+        built = builder._handlers[row.name](tokens)  # noqa: SLF001
+    except ParseError:
+        return None
+    printed = " ".join(c.text for c in heads) + " / " + " ".join(c.text for c in tails)
+    return built, Issue(
+        "value.inferred", "warning",
+        f"table 三: row {row.label}: numbers wrapped in their cells ({printed}); the rest of each, printed under "
+        f"its column on the next line, is joined to it: {' '.join(texts)}, and the row's sum holds",
+        row.address, line=heads[0].line, column=heads[0].column, printed=printed)
+
+
+def _count(text: str) -> Optional[int]:
+    digits = text.replace(",", "")
+    if not digits.isdigit() or (len(digits) > 1 and digits[0] == "0"):
+        return None
+    if "," in text and not re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+", text):
+        return None
+    return int(digits)
+
+
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
     """How many numbers stand right before ``occ``'s label (captions between skipped)
     that no row takes: ``owner`` maps the cell index of each number a chosen row's run
@@ -884,6 +942,12 @@ def recover(
                 occ, printed))
             continue
         if not (left_clean and right_clean):
+            if _sums(row, values) is not True and occ.values:
+                joined = _wrapped_in_columns(reader, occ, row, builder, value_type)
+                if joined is not None:
+                    read[row.address], note = joined
+                    issues.append(note)
+                    continue
             if _sums(row, values) is not True:
                 issues.append(_issue(
                     "parse.row_unreadable", row.address,
