@@ -580,8 +580,7 @@ def _wrapped_in_columns(
             return None
         used.add(under[0])
         texts[under[0]] += tail.text
-    numbers = [_count(t) for t in texts]
-    if any(v is None for v in numbers) or not _sum_allows(row, texts):
+    if any(_split.count_of(t) is None for t in texts) or not _sum_allows(row, texts):
         return None
     tokens = [Token(value_type, t, line=c.line, column=c.column) for t, c in zip(texts, heads)]
     try:
@@ -594,15 +593,6 @@ def _wrapped_in_columns(
         f"table 三: row {row.label}: numbers wrapped in their cells ({printed}); the rest of each, printed under "
         f"its column on the next line, is joined to it: {' '.join(texts)}, and the row's sum holds",
         row.address, line=heads[0].line, column=heads[0].column, printed=printed)
-
-
-def _count(text: str) -> Optional[int]:
-    digits = text.replace(",", "")
-    if not digits.isdigit() or (len(digits) > 1 and digits[0] == "0"):
-        return None
-    if "," in text and not re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+", text):
-        return None
-    return int(digits)
 
 
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
@@ -638,23 +628,15 @@ def _as_int(text: str) -> Optional[int]:
 
 
 def _sum_allows(row: _schema.Row, texts: Sequence[str]) -> Optional[bool]:
-    """Whether the row's own sum holds with blank cells counted as nothing (None when
-    the row has no sum, or its total or a cell is not a whole number)."""
-    names = [c.name for c in row.cells]
-    if "total" not in names or row.table == "active_disclosure":
-        return None
-    numbers: dict[str, int] = {}
-    for name, text in zip(names, texts):
-        if text == BLANK:
-            continue
-        value = _as_int(text)
-        if value is None:
+    """:func:`_sums` on printed texts: a blank counts as nothing; None when a cell is
+    neither a blank nor a whole number."""
+    values: list[Optional[int]] = []
+    for text in texts:
+        value = None if text == BLANK else _as_int(text)
+        if value is None and text != BLANK:
             return None
-        numbers[name] = value
-    if "total" not in numbers:
-        return None
-    total = numbers.pop("total")
-    return sum(numbers.values()) == total
+        values.append(value)
+    return _sums(row, values)
 
 
 def _fill(values: list[Cell], row: _schema.Row) -> list[Cell]:
@@ -768,7 +750,7 @@ def _sums_allow(rows: Sequence[_schema.Row], sizes: Sequence[int], texts: Sequen
     return True if verdicts and all(verdicts) else None
 
 
-def _sums(row: _schema.Row, values: list[Any]) -> Optional[bool]:
+def _sums(row: _schema.Row, values: Sequence[Any]) -> Optional[bool]:
     """Whether a row's own sum holds, a printed blank or dash counted as nothing (None when
     the row has no sum or its total is not printed)."""
     names = [c.name for c in row.cells]

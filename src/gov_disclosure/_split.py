@@ -44,6 +44,7 @@ __all__ = [
     "RowSplit",
     "split_row",
     "merge_row",
+    "count_of",
     "split_table",
     "split_appeals",
     "DEFAULT_LIMIT",
@@ -332,13 +333,13 @@ def merge_row(
             texts = list(heads)
             for index, tail in zip(chosen, rest):
                 texts[index] += tail
-            numbers = [_count_of(t) for t in texts]
+            numbers = [count_of(t) for t in texts]
             if all(v is not None for v in numbers) and sum(numbers[:-1]) == numbers[-1]:  # type: ignore[arg-type]
                 found.append(tuple(numbers))  # type: ignore[arg-type]
     return SplitResult(tuple(dict.fromkeys(found)), budget.spent, budget.steps)
 
 
-def _count_of(text: str) -> Optional[int]:
+def count_of(text: str) -> Optional[int]:
     """A printed count (``0``, ``1026``, ``1,026``), or None if ``text`` is no count."""
     if "," in text:
         return int(text.replace(",", "")) if _THOUSANDS.fullmatch(text) else None
