@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from lark import Token
@@ -203,6 +204,20 @@ class _Occurrence:
         return len(set(Counter(c.line for c in self.values).values())) <= 1
 
 
+@lru_cache(maxsize=None)
+def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[str], "re.Pattern[str]"]:
+    """An edition's captions and headers (the ``*_H`` terminals): the prefixes and the
+    suffixes (of two characters or more) of their printed forms, and one pattern that
+    matches any of them whole.  Built once per edition."""
+    captions = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name).endswith("_H")]
+    forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
+    forms = {f for f in forms if "^" not in f}
+    prefixes = frozenset(f[:k] for f in forms for k in range(1, len(f) + 1))
+    suffixes = frozenset(f[-k:] for f in forms for k in range(2, len(f)))
+    pattern = re.compile("|".join(f"(?:{c})" for c in captions)) if captions else re.compile("(?!)")
+    return prefixes, suffixes, pattern
+
+
 class _Reader:
     def __init__(self, cells: Sequence[Cell], compiled: "CompiledEdition", gmap: "GrammarMap") -> None:
         self.cells = cells
@@ -219,11 +234,7 @@ class _Reader:
                 self.labels[terminal] = rows[info.rule]
         self.review = {t for t in compiled.lark.terminals if base_name(str(t.name)) == "REVIEW_H"}
         # the captions of row groups, for labels interleaved with them (see _interleaved)
-        captions = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name).endswith("_H")]
-        forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
-        self.caption_prefixes = {f[:k] for f in forms if "^" not in f for k in range(1, len(f) + 1)}
-        self.caption_suffixes = {f[-k:] for f in forms if "^" not in f for k in range(2, len(f))}
-        self.caption_re = re.compile("|".join(f"(?:{c})" for c in captions)) if captions else re.compile("(?!)")
+        self.caption_prefixes, self.caption_suffixes, self.caption_re = _captions(compiled)
         self.review_names = {str(t.name) for t in self.review}
 
     # -- classification ---------------------------------------------------------------
@@ -923,28 +934,27 @@ def recover(
                 f"after it ({printed}) the next row's: the row is not read",
                 occ, printed))
             continue
-        if not (left_clean and right_clean):
-            if _sums(row, values) is not True and occ.values:
-                joined = _wrapped_in_columns(reader, occ, row, builder, value_type)
-                if joined is not None:
-                    read[row.address], note = joined
-                    issues.append(note)
-                    continue
-            if _sums(row, values) is not True:
-                issues.append(_issue(
-                    "parse.row_unreadable", row.address,
-                    f"{where}: the cells around the row are out of place and its numbers "
-                    f"({printed}) do not confirm their columns by adding up: the row is not read",
-                    occ, printed))
+        if not (left_clean and right_clean) and _sums(row, values) is not True:
+            joined = _wrapped_in_columns(reader, occ, row, builder, value_type)
+            if joined is not None:
+                read[row.address], note = joined
+                issues.append(note)
                 continue
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: the cells around the row are out of place and its numbers "
+                f"({printed}) do not confirm their columns by adding up: the row is not read",
+                occ, printed))
+            continue
         read[row.address] = built
 
+    merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
     if glued or broken:
-        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken))
+        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken, merges))
     # a row whose pieces join one way only has its numbers after its label, even where
     # the table did not confirm the join: not a row printed apart from its numbers
-    joinable = [a for a, o in broken.items() if _merge_broken(o.values, len(o.row.cells)).unique is not None]
-    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type, [*glued, *joinable]))
+    joinable = [a for a, merge in merges.items() if merge.unique is not None]
+    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type, where_is, [*glued, *joinable]))
     # a row read in the end needs no note that an earlier way of reading it failed
     issues = [i for i in issues if not (i.code == "parse.row_unreadable" and i.path in read)]
 
@@ -1011,6 +1021,7 @@ def _split_glued(
     builder: Any,
     value_type: str,
     broken: Optional[dict[str, _Occurrence]] = None,
+    merges: Optional[dict[str, "_split.SplitResult"]] = None,
 ) -> list[Issue]:
     """Table-三 rows whose cell separators were lost, split by the template's arithmetic
     (:mod:`gov_disclosure._split`): a row's own sum, then the column rules across the rows.
@@ -1024,7 +1035,7 @@ def _split_glued(
     broken = broken or {}
     rows = shape.table("applications").rows
     by_address = {o.row.address: o for o in chosen if o.row.table == "applications"}
-    merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
+    merges = merges if merges is not None else {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
     merged = {a: m.unique for a, m in merges.items() if m.unique is not None}
     pieces: dict[str, list[str]] = {}
     for address, occ in by_address.items():
@@ -1144,6 +1155,7 @@ def _apart(
     read: dict[str, Built],
     builder: Any,
     value_type: str,
+    position: dict[tuple[int, int, str], int],
     claimed: Sequence[str] = (),
 ) -> list[Issue]:
     """Table-三 rows whose numbers are printed apart from their labels.
@@ -1164,7 +1176,6 @@ def _apart(
         return []
     cells = reader.cells
     value = reader._value  # noqa: SLF001
-    position = {(c.line, c.column, c.text): k for k, c in enumerate(cells)}
     taken: set[int] = set()
     run_at: dict[str, tuple[int, int]] = {}
     for occ in chosen:
