@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Optional
 
 from .._normalize import FILLER
 from .columns import columns_to_text
@@ -116,33 +117,33 @@ def _markdown(lines: list[str]) -> list[str]:
             i += 1
             continue
         outer = lines[i].lstrip().startswith("|")
-        rows: list[str] = [lines[i]]
+        row: Optional[str] = lines[i]  # the table row being read (it may go on over lines)
         k = i + 2 if delimited else i + 1
         while k < n:
             line = lines[k]
-            if not delimited and not _outer_row(line):
-                break
-            if not line:
+            if not line or (not delimited and not _outer_row(line)) or (outer and not line.strip()):
                 break
             if not line.strip():
-                if outer:
-                    break
-                k += 1
-                continue
-            if "|" not in line:
-                rows.append("\x00" + line)  # the wrapped rest of a cell: kept as it is
-            elif not outer and line.lstrip().startswith("|") and rows and not rows[-1].startswith("\x00"):
-                rows[-1] = rows[-1].rstrip() + " " + line.strip()
+                pass  # the rest of an empty cell holding a line break
+            elif "|" not in line:
+                _emit(out, row)
+                row = None
+                out.append(line)  # the wrapped rest of a cell: kept as it is
+            elif not outer and line.lstrip().startswith("|") and row is not None:
+                row = row.rstrip() + " " + line.strip()
             elif not _DELIMITER.fullmatch(line):
-                rows.append(line)
+                _emit(out, row)
+                row = line
             k += 1
-        for row in rows:
-            if row.startswith("\x00"):
-                out.append(row[1:])
-            else:
-                out.extend(filter(None, [_row_line(_cells(row))]))
+        _emit(out, row)
         i = k
     return out
+
+
+def _emit(out: list[str], row: Optional[str]) -> None:
+    """Write a markdown table row (if any) as a report line (if it holds anything)."""
+    if row is not None:
+        out.extend(filter(None, [_row_line(_cells(row))]))
 
 
 def _html_tables(text: str) -> str:
