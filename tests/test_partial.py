@@ -629,6 +629,63 @@ def test_numbers_wrapped_in_their_cells_under_their_columns_are_joined_when_the_
         assert all(v is None for v in (row.natural_person, row.total)), moved
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(
+    report=reports(consistent=True),
+    alone=st.booleans(),
+    kind=st.sampled_from(["none", "delete"]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_labels_in_narrow_pieces_never_give_a_wrong_number(
+    report: gd.Report, alone: bool, kind: str, seed: int
+) -> None:
+    """Every table-三 label two characters a line (a narrow PDF column), its ordinal on a
+    line of its own with ``alone``, quotation marks moved out of place; perhaps a line
+    deleted (a label piece or a number).  Every number read is the printed one."""
+    rnd = random.Random(seed)
+    lines = render(report, "newline").split("\n")
+    for k in reversed(_rows_of_seven(lines)):
+        label = lines[k].strip()
+        ordinal = re.match(r"\d\.", label)
+        head = 2 if (ordinal and alone) else (3 if ordinal else 2)
+        pieces = [label[:head], *(label[c : c + 2] for c in range(head, len(label), 2))]
+        pieces = [p.replace("“", "").replace("”", "") for p in pieces]
+        if "“" in label:
+            pieces[1:1] = ["“"]
+            pieces.append("”")
+        lines[k : k + 1] = [p for p in pieces if p]
+    if kind == "delete":
+        del lines[rnd.randrange(len(lines))]
+    _check_against(gd.parse("\n".join(lines)), report, f"narrow pieces ({kind})")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), shift=st.integers(-3, 3))
+def test_numbers_wrapped_under_their_columns_never_give_a_wrong_number(
+    report: gd.Report, seed: int, shift: int
+) -> None:
+    """A table-三 row in character columns whose numbers wrap in cells ``w`` wide: the
+    first ``w`` characters on the row's line, the rest on the next line, placed under
+    the column ``shift`` characters off.  Joined or unread, never a wrong number."""
+    rnd = random.Random(seed)
+    lines = render(report, "space").split("\n")
+    rows = [k for k, line in enumerate(lines) if re.fullmatch(r"\S*[^\d\s,.]\S*(?: \d+){7}", line)]
+    if not rows:
+        return
+    k = rnd.choice(rows)
+    label, *numbers = lines[k].split(" ")
+    width = rnd.randint(1, max(1, max(map(len, numbers)) - 1))
+    column = len(label) + 3
+    first, second = label[: len(label) // 2] + " " * (len(label) - len(label) // 2) + "   ", label[len(label) // 2 :]
+    for number in numbers:
+        first = first.ljust(column) + number[:width]
+        if len(number) > width:
+            second = second.ljust(max(0, column + shift)) + number[width:]
+        column += width + 3
+    lines[k : k + 1] = [first.rstrip(), second.rstrip()]
+    _check_against(gd.parse("\n".join(lines)), report, f"wrapped under columns (shift {shift})")
+
+
 def test_json_of_a_partial_report_keeps_none() -> None:
     report, _ = _damaged("fragment_table4_2021")
     data = json.loads(report.to_json())

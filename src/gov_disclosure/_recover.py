@@ -206,10 +206,13 @@ class _Occurrence:
 
 @lru_cache(maxsize=None)
 def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[str], "re.Pattern[str]"]:
-    """An edition's captions and headers (the ``*_H`` terminals): the prefixes and the
-    suffixes (of two characters or more) of their printed forms, and one pattern that
-    matches any of them whole.  Built once per edition."""
-    captions = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name).endswith("_H")]
+    """An edition's row-group captions: the prefixes and the suffixes (of two characters
+    or more) of their printed forms, and one pattern that matches any of them whole.
+    Built once per edition."""
+    # row-group captions (their patterns open with the group's optional ordinal:
+    # ``(三、)?本年度办理结果``, ``(\(三\))?不予公开``), not column headers
+    captions = [rx.pattern for name, rx in compiled.lexer.patterns
+                if base_name(name).endswith("_H") and rx.pattern.startswith("(")]
     forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
     forms = {f for f in forms if "^" not in f}
     prefixes = frozenset(f[:k] for f in forms for k in range(1, len(f) + 1))
@@ -606,6 +609,21 @@ def _wrapped_in_columns(
         row.address, line=heads[0].line, column=heads[0].column, printed=printed)
 
 
+def _digits_after(reader: "_Reader", occ: _Occurrence, size: int) -> bool:
+    """Whether fewer than ``size`` bare numbers follow the row's label on one line of
+    their own: they may be the rest of numbers wrapped in their cells, and then the
+    numbers as printed are not the row's even if they add up."""
+    cells = reader.cells
+    k = occ.end
+    run: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text):
+        run.append(cells[k])
+        k += 1
+    printed = [c for c in run if c.text != BLANK]
+    return (0 < len(printed) < size and len({c.line for c in run}) == 1
+            and all(_PLAIN.fullmatch(c.text) for c in printed) and printed[0].line > occ.values[-1].line)
+
+
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
     """How many numbers stand right before ``occ``'s label (captions between skipped)
     that no row takes: ``owner`` maps the cell index of each number a chosen row's run
@@ -934,16 +952,23 @@ def recover(
                 f"after it ({printed}) the next row's: the row is not read",
                 occ, printed))
             continue
-        if not (left_clean and right_clean) and _sums(row, values) is not True:
+        if not (left_clean and right_clean):
             joined = _wrapped_in_columns(reader, occ, row, builder, value_type)
-            if joined is not None:
+            as_printed = _sums(row, values) is True
+            if joined is not None and not as_printed:
                 read[row.address], note = joined
                 issues.append(note)
                 continue
+            if as_printed and joined is None and not _digits_after(reader, occ, len(row.cells)):
+                read[row.address] = built
+                continue
+            # neither reading adds up, or both do (``0 … 1 1`` / ``0 0`` is 1 1 or 10 10)
+            why = ("add up both as printed and with the digits on the next line joined to them"
+                   if as_printed else "do not confirm their columns by adding up")
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
-                f"{where}: the cells around the row are out of place and its numbers "
-                f"({printed}) do not confirm their columns by adding up: the row is not read",
+                f"{where}: the cells around the row are out of place and its numbers ({printed}) {why}: "
+                "the row is not read",
                 occ, printed))
             continue
         read[row.address] = built
