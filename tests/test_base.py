@@ -275,7 +275,7 @@ def test_cli_piped_into_a_closed_reader_exits_quietly() -> None:
 LAYERS = [
     {"errors", "issues", "_labelchars", "schema", "limits"},
     {"model", "_structure"},
-    {"_grammar", "_normalize", "_lexer", "_header", "_build", "_diagnostics", "_split", "editions"},
+    {"_grammar", "_normalize", "_lexer", "_header", "_build", "_diagnostics", "_split", "_lines", "editions"},
     {"_read", "_recover", "rules", "validate"},
     {"formats"},  # and every formats.* adapter
     {"records", "output", "render", "render_documents", "strategies"},

@@ -18,6 +18,7 @@ from ._build import Built, SourceMap
 from ._diagnostics import GrammarMap, explain
 from ._header import header_fields
 from ._lexer import CellStream
+from ._lines import blank_lines
 from ._normalize import FILLER, ROW_END, Cell, cells, normalise
 from ._recover import recover
 from .errors import ParseError
@@ -151,7 +152,7 @@ def read_text(
                 exc.snippet = lines[exc.line - 1] if 0 < exc.line <= len(lines) else None
         if strict:
             raise error from None
-        tables, recovered = recover(every, compiled, _grammar_map(compiled), error)
+        tables, recovered = recover(every, compiled, _grammar_map(compiled), error, blank_lines(normal))
     else:
         k, truncated = _tail(stream, compiled)
         copy = _conflicting_copy(stream, compiled, k)

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from lark import Token
 
-from . import _split
+from . import _lines, _split
 from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE, printed_form
@@ -221,6 +221,21 @@ def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[st
     return prefixes, suffixes, pattern
 
 
+@lru_cache(maxsize=None)
+def _results_caption(compiled: "CompiledEdition") -> "re.Pattern[str]":
+    """The caption of table 三's results group (``三、本年度办理结果``): a merged cell
+    over the rows (一) … (七), left of their own group captions."""
+    patterns = [rx.pattern for name, rx in compiled.lexer.patterns if base_name(name) == "RESULTS_H"]
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else re.compile("(?!)")
+
+
+def _depth(row: _schema.Row) -> int:
+    """How many caption columns stand left of a row's label in the template's grid:
+    its group caption, and for table 三's result rows ``三、本年度办理结果``."""
+    results = row.table == "applications" and row.chain[0] not in (*_INFLOW, *_OUTFLOW)
+    return len(row.labels) - 1 + results
+
+
 class _Reader:
     def __init__(self, cells: Sequence[Cell], compiled: "CompiledEdition", gmap: "GrammarMap") -> None:
         self.cells = cells
@@ -339,6 +354,10 @@ class _Reader:
             row = self._row_of(text)
             if row is not None and len(text) >= _SHORT:
                 if not longest:
+                    if self._row_of(nxt) is row:
+                        # the last cell alone is the label: the cells before it are
+                        # headers or captions, not the label's pieces
+                        return None, i + 1
                     return row, k + 1
                 best = (row, k + 1)
         return best
@@ -624,6 +643,99 @@ def _digits_after(reader: "_Reader", occ: _Occurrence, size: int) -> bool:
             and all(_PLAIN.fullmatch(c.text) for c in printed) and printed[0].line > occ.values[-1].line)
 
 
+def _blank_slots(
+    reader: "_Reader",
+    chosen: Sequence[_Occurrence],
+    labelled: Sequence[_Occurrence],
+    where_is: dict[tuple[int, int, str], int],
+    blank: frozenset[int],
+) -> tuple[dict[int, list[Cell]], set[int]]:
+    """Rows with blank cells in text printed one cell per line (:mod:`._lines`): for
+    each such occurrence in ``chosen`` (by ``id``), its cells with the blanks in place;
+    and the occurrences whose numbers are all there but whose lines are not what the
+    text's way of printing predicts (an empty line among them, or one too many or
+    too few before the next row), which are not read.
+
+    A row's slots are the lines right after its label; it is read only when the line
+    count from its label to the next cell is what every model of the text's gaps
+    (fitted on the rows printed whole) predicts.  ``labelled`` are all label
+    occurrences (with numbers or without), to know which row the next cell starts.
+    """
+    if not blank:
+        return {}, set()
+    cells = reader.cells
+    per_line = Counter(c.line for c in cells)
+    starts = {o.start: o.row for o in labelled}
+    results = _results_caption(reader.compiled)
+
+    def covered(k: int) -> Optional[int]:
+        """The covered cells before cell ``k``: a row label, a group caption or a header
+        of a table; None for other text (a section heading, narrative), before which
+        the number of empty lines says nothing."""
+        text = cells[k].text
+        if reader.caption_re.fullmatch(text):  # a caption printed where its merged cell starts
+            return 0 if results.fullmatch(text) else 1
+        row = starts.get(k)
+        if row is not None:
+            return _depth(row)
+        parts = reader.tokenize(text) or ()
+        return 0 if len(parts) == 1 and base_name(str(parts[0][0])).endswith("_H") else None
+
+    def label_of(occ: _Occurrence) -> Optional[int]:
+        """The index of the label's last cell, right before the run of numbers."""
+        if not occ.values:
+            return occ.end - 1 if occ.end > occ.start else None
+        first = where_is.get((occ.values[0].line, occ.values[0].column, occ.values[0].text))
+        if first is None or first == 0 or occ.end != first + len(occ.values):
+            return None  # not a run right after the label, or a label piece after it
+        return first - 1
+
+    def layout(occ: _Occurrence) -> Optional[tuple[list[Optional[Cell]], Optional[int]]]:
+        at = label_of(occ)
+        if at is None or occ.end >= len(cells):
+            return None
+        slots = _lines.segment(per_line, blank, cells[at].line + 1, cells[occ.end].line, occ.values)
+        return None if slots is None else (slots, covered(occ.end))
+
+    observed: list[tuple[_Occurrence, int, int]] = []
+    whole: list[_Occurrence] = []
+    odd: set[int] = set()  # whole rows with empty lines among their cells
+    short: list[tuple[_Occurrence, list[Optional[Cell]], Optional[int]]] = []
+    for occ in chosen:
+        size = len(occ.row.cells)
+        if len(occ.values) > size:
+            continue
+        laid = layout(occ)
+        if laid is None:
+            continue
+        slots, cover = laid
+        if len(occ.values) == size:
+            whole.append(occ)
+            if any(s is None for s in slots[:size]):
+                odd.add(id(occ))
+            elif cover is not None:
+                observed.append((occ, len(slots) - size, cover))
+        elif len(slots) >= size:
+            short.append((occ, slots, cover))
+    models = _lines.fit((gap, cover) for _, gap, cover in observed)
+    odd.update(id(occ) for occ, gap, cover in observed if _lines.predicted(models, cover) != gap)
+    if not models or 3 * len(odd) > len(whole):
+        return {}, set()  # the text's rows do not follow one way of printing
+    out: dict[int, list[Cell]] = {}
+    for occ, slots, cover in short:
+        size = len(occ.row.cells)
+        if any(s is not None for s in slots[size:]):
+            continue
+        # the lines up to the next cell are what the model predicts, or the row's last
+        # cell is a number on the row's last line (the row's own lines are all there;
+        # what follows, a heading or prose, is not a row)
+        if (cover is None or _lines.predicted(models, cover) != len(slots) - size) and slots[size - 1] is None:
+            continue
+        line = cells[label_of(occ) or 0].line
+        out[id(occ)] = [s if s is not None else Cell(BLANK, line + 1 + k, 1) for k, s in enumerate(slots[:size])]
+    return out, odd
+
+
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
     """How many numbers stand right before ``occ``'s label (captions between skipped)
     that no row takes: ``owner`` maps the cell index of each number a chosen row's run
@@ -797,11 +909,17 @@ def _token(cell: Cell, kind: str) -> Token:
 
 
 def recover(
-    cells: Sequence[Cell], compiled: "CompiledEdition", gmap: "GrammarMap", cause: ParseError
+    cells: Sequence[Cell],
+    compiled: "CompiledEdition",
+    gmap: "GrammarMap",
+    cause: ParseError,
+    blank: frozenset[int] = frozenset(),
 ) -> tuple[dict[str, Built], list[Issue]]:
     """The tables of ``cells`` as far as they can be read for certain, and the issues.
 
-    Raises ``cause`` again when not a single row can be read.
+    ``blank`` are the numbers of the text's empty lines (blank cells where the text
+    prints one cell per line, :mod:`._lines`).  Raises ``cause`` again when not a
+    single row can be read.
     """
     cells = _unglue(cells, compiled)
     reader = _Reader(cells, compiled, gmap)
@@ -825,11 +943,22 @@ def recover(
         bare.setdefault(occ.row.address, occ)
     found = [o for o in found if o.values]
     chosen = reader.in_order(found)
-    consumed_ends = {o.end for o in chosen if o.exact}
-
+    where_is = {(c.line, c.column, c.text): k for k, c in enumerate(cells)}
     by_row: dict[str, list[_Occurrence]] = {}
     for occ in found:
         by_row.setdefault(occ.row.address, []).append(occ)
+    chain = [(o.order, o.start) for o in chosen]
+
+    def in_place(o: _Occurrence) -> bool:  # a label without numbers between its neighbours' rows
+        before = max((s for order, s in chain if order < o.order), default=-1)
+        after = min((s for order, s in chain if order > o.order), default=len(cells))
+        return before < o.start < after and o.row.address not in by_row
+    lone = Counter(o.row.address for o in every_bare)
+    blank_rows = [o for o in every_bare if lone[o.row.address] == 1 and in_place(o)]
+    slotted, odd = _blank_slots(reader, [*(o for o in chosen if len(by_row[o.row.address]) == 1), *blank_rows],
+                                [*found, *every_bare], where_is, blank)
+    consumed_ends = {o.end for o in chosen if o.exact or id(o) in slotted}
+
 
     numeral = {t.key: t.numeral for t in shape.tables}
     glued: dict[str, _Occurrence] = {}
@@ -842,7 +971,6 @@ def recover(
     printed_after: dict[str, int] = {}  # row -> where its label is printed last
     for o in (*found, *every_bare):
         printed_after[o.row.address] = max(printed_after.get(o.row.address, -1), o.start)
-    where_is = {(c.line, c.column, c.text): k for k, c in enumerate(cells)}
     owner: dict[int, _Occurrence] = {}
     for occ in chosen:
         for c in occ.values:
@@ -861,6 +989,25 @@ def recover(
                 "and none after its last: its labels may follow their numbers, so the numbers after a label "
                 "may be the next row's: the row is not read",
                 occ, printed))
+            continue
+        if id(occ) in odd:
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: the text prints one cell a line, but the lines from this row's label to the next "
+                f"row's are not its {len(row.cells)} cells and the empty lines the other rows have there (a line "
+                "lost or added): its numbers' cells are not certain, so the row is not read",
+                occ, printed))
+            continue
+        slots = slotted.get(id(occ))
+        if slots is not None:
+            # one cell a line, blanks as empty lines, and the line count as the text's
+            # other rows predict (see _lines)
+            try:
+                if _sum_allows(row, [c.text for c in slots]) is False:
+                    raise ParseError("with its blank cells in place, its numbers do not add up")
+                read[row.address] = builder._handlers[row.name]([_token(c, value_type) for c in slots])  # noqa: SLF001
+            except ParseError as exc:
+                issues.append(_issue("parse.row_unreadable", row.address, f"{where}: {exc.message}", occ, printed))
             continue
         if (
             row.table == "applications"
@@ -927,7 +1074,7 @@ def recover(
         nxt = chosen[pos + 1] if pos + 1 < len(chosen) else None
         right_clean = (
             (occ.end >= len(cells) or not reader.is_value(cells[occ.end].text))
-            and (nxt is None or nxt.start != occ.end or len(nxt.values) >= len(nxt.row.cells))
+            and (nxt is None or nxt.start != occ.end or len(nxt.values) >= len(nxt.row.cells) or id(nxt) in slotted)
         )
         try:
             built = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
@@ -972,6 +1119,15 @@ def recover(
                 occ, printed))
             continue
         read[row.address] = built
+
+    for occ in blank_rows:  # a row printed with every cell blank
+        slots = slotted.get(id(occ))
+        if slots is not None and occ.row.address not in read:
+            try:
+                read[occ.row.address] = builder._handlers[occ.row.name](  # noqa: SLF001
+                    [_token(c, value_type) for c in slots])
+            except ParseError:  # pragma: no cover - blanks always read
+                pass
 
     merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
     if glued or broken:
