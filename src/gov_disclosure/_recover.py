@@ -529,10 +529,12 @@ class _Reader:
         text = cells[k].text
         for j in range(k + 1, min(k + _MAX_NARROW_JOIN, len(cells))):
             nxt = cells[j].text
-            if nxt is ROW_END or self.is_value(nxt):
-                return False
+            if nxt is ROW_END or (self.is_value(nxt) and nxt[0] < "\u2e80"):
+                return False  # a number ends the label (a CJK mark such as 无 may be a piece of it)
             text += nxt
             parts = self.tokenize(text)
+            if not parts and _QUOTES.search(text):  # quotation marks moved within the label
+                parts = self.tokenize(_QUOTES.sub("", text))
             if parts and len(parts) == 1 and parts[0][0] in self.labels:
                 return True
         return False
@@ -962,6 +964,7 @@ def recover(
 
     numeral = {t.key: t.numeral for t in shape.tables}
     glued: dict[str, _Occurrence] = {}
+    uneven: dict[str, _Occurrence] = {}
     broken: dict[str, _Occurrence] = {}
     glued_ends: set[int] = set()
     # the row after each row in its table, and the rows whose label is printed at all
@@ -1053,6 +1056,16 @@ def recover(
                 occ, printed))
             continue
         if not occ.aligned:
+            if (
+                row.table == "applications"
+                and all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in occ.values)
+                and any(_PLAIN.fullmatch(c.text) for c in occ.values)
+                and _sums(row, [_as_int(c.text) for c in occ.values]) is True
+            ):
+                # in the order printed the row adds up: read if the whole table then adds
+                # up too, which pins every number to its column (below)
+                uneven[row.address] = occ
+                continue
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their "
@@ -1130,8 +1143,8 @@ def recover(
                 pass
 
     merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
-    if glued or broken:
-        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken, merges))
+    if glued or broken or uneven:
+        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken, merges, uneven))
     # a row whose pieces join one way only has its numbers after its label, even where
     # the table did not confirm the join: not a row printed apart from its numbers
     joinable = [a for a, merge in merges.items() if merge.unique is not None]
@@ -1203,6 +1216,7 @@ def _split_glued(
     value_type: str,
     broken: Optional[dict[str, _Occurrence]] = None,
     merges: Optional[dict[str, "_split.SplitResult"]] = None,
+    uneven: Optional[dict[str, _Occurrence]] = None,
 ) -> list[Issue]:
     """Table-三 rows whose cell separators were lost, split by the template's arithmetic
     (:mod:`gov_disclosure._split`): a row's own sum, then the column rules across the rows.
@@ -1211,16 +1225,25 @@ def _split_glued(
     ``broken`` rows have more pieces than cells (numbers broken over lines in a narrow
     column): their pieces are joined back where exactly one way to join them satisfies
     the row's sum (:func:`gov_disclosure._split.merge_row`), and taken only when the
-    whole table then adds up, as for a split."""
+    whole table then adds up, as for a split.
+
+    ``uneven`` rows have their numbers over lines of different lengths (PDF text of
+    cells whose contents sit at different heights): the order printed is not
+    certain to be the columns' order, so they are taken as printed only when their
+    sums hold and the whole table then adds up (each column's results add up to
+    总计, and the balance holds per column), which a misplaced number breaks."""
     issues: list[Issue] = []
     broken = broken or {}
+    uneven = uneven or {}
     rows = shape.table("applications").rows
     by_address = {o.row.address: o for o in chosen if o.row.table == "applications"}
     merges = merges if merges is not None else {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
     merged = {a: m.unique for a, m in merges.items() if m.unique is not None}
     pieces: dict[str, list[str]] = {}
     for address, occ in by_address.items():
-        if address in glued or (address in read and all(_PLAIN.fullmatch(c.text) for c in occ.values)):
+        if address in glued or (
+            (address in read or address in uneven) and all(_PLAIN.fullmatch(c.text) for c in occ.values)
+        ):
             pieces[address] = [c.text for c in occ.values]
         elif address in merged:
             pieces[address] = [str(v) for v in merged[address]]
@@ -1250,6 +1273,9 @@ def _split_glued(
                 values[r.address] = tuple(outcome.value)
         elif r.address in merged:
             values[r.address] = merged[r.address]
+        elif r.address in uneven:
+            # a printed dash counts as nothing, as the validator counts it
+            values[r.address] = tuple(_as_int(c.text) or 0 for c in uneven[r.address].values)
         elif r.address in read:
             obj = read[r.address].obj
             # a printed blank or dash counts as nothing, as the validator counts it
@@ -1290,6 +1316,25 @@ def _split_glued(
             f"{where}: {len(occ.values)} numbers follow the label for {len(row.cells)} cells ({printed}); the only "
             f"way to join numbers broken over lines that the row's sum and the table's arithmetic allow is "
             f"{' '.join(map(str, joined))}",
+            address, line=first.line, column=first.column, printed=printed))
+    for address, occ in uneven.items():
+        row = occ.row
+        printed = " ".join(c.text for c in occ.values)
+        where = f"table 三: row {row.label}"
+        if not confirmed:
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their columns "
+                "are not certain, and the table as a whole does not add up with them (or has rows not read): "
+                "the row is not read",
+                occ, printed))
+            continue
+        read[address] = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
+        first = occ.values[0]
+        issues.append(Issue(
+            "value.inferred", "warning",
+            f"{where}: its numbers are printed over lines of different lengths ({printed}); they are taken in "
+            "the order printed because the row's sum and every column rule of the table hold with them",
             address, line=first.line, column=first.column, printed=printed))
     for address, occ in glued.items():
         row = occ.row
