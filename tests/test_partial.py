@@ -559,11 +559,13 @@ def test_a_label_after_a_captions_tail_and_around_its_numbers_is_read() -> None:
     assert not [i for i in report.issues if i.path == "applications.partially_granted"]
 
 
-def _two_columns(text: str, width: int, lag: int) -> str:
+def _two_columns(text: str, width: int, lag: int, tight: bool = False) -> str:
     """Table 三's group captions and row labels as ``pdftotext -layout`` prints them from
     narrow cells: a caption column and a label column, each wrapped ``width``
     characters a line, the row's numbers on its first line.  With ``lag`` the caption
-    starts ``lag`` lines late (a caption centred over its rows runs into the next row)."""
+    starts ``lag`` lines late (a caption centred over its rows runs into the next row).
+    With ``tight`` one space separates the columns and the numbers, as pdfplumber and
+    pypdfium2 print them (``(三 1.属 9 0 0 0 0 0 9`` / ``)不 于国`` …)."""
     lines = text.split("\n")
     out: list[str] = []
     caption = ""
@@ -571,7 +573,9 @@ def _two_columns(text: str, width: int, lag: int) -> str:
     pad = 2 * width + 6
     while k < len(lines):
         line = lines[k].strip()
-        if line in _CAPTIONS and line != "三、本年度办理结果":
+        if line in _CAPTIONS and line != "三、本年度办理结果" and not (
+            k + 1 < len(lines) and _NUMBER_LINE.fullmatch(lines[k + 1])
+        ):  # (六)其他处理 is a row of its own in the 2019 edition
             caption = line
             k += 1
             continue
@@ -585,8 +589,10 @@ def _two_columns(text: str, width: int, lag: int) -> str:
             for r in range(max(len(cap), len(lab))):
                 left = cap[r] if r < len(cap) else ""
                 right = lab[r] if r < len(lab) else ""
-                row = f"{left:<{width + 2}}{right}"
-                if r == 0:
+                row = f"{left} {right}".strip() if tight else f"{left:<{width + 2}}{right}"
+                if r == 0 and tight:
+                    row += " " + " ".join(b.strip() for b in block)
+                elif r == 0:
                     row += " " * max(3, pad - len(row)) + "   ".join(b.strip() for b in block)
                 out.append(row.rstrip())
             caption = ""
@@ -604,6 +610,28 @@ def test_captions_and_labels_in_two_wrapped_columns_never_give_a_wrong_number(
 ) -> None:
     text = _two_columns(render(report, "newline"), width, lag)
     _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), width=st.integers(1, 4), lag=st.integers(0, 2))
+def test_captions_fused_with_label_lines_never_give_a_wrong_number(
+    report: gd.Report, width: int, lag: int
+) -> None:
+    text = _two_columns(render(report, "newline"), width, lag, tight=True)
+    _check_against(gd.parse(text), report, f"tight columns, width {width}, lag {lag}")
+
+
+def test_a_caption_fused_with_the_lines_of_its_labels_is_taken_out() -> None:
+    """pdfplumber on a LibreOffice PDF: ``三、 （一）予以公 0 0 0 0 3 6 9`` / ``本年 开`` /
+    ``度办 （二）部分公 0 0 0 4 8 0 12`` / ``理结 开（区分处理`` / ``果 的，只计这一`` …"""
+    text = (CORPUS / "lopdf-pdfplumber" / "03-2019-township.txt").read_text("utf-8")
+    assert "三、 （一）予以公 0 0 0 0 3 6 9" in text and "（三 1.属 9 0 0 0 0 0 9" in text
+    expected = gd.Report.from_json((EXPECTED / "03-2019-township.json").read_text("utf-8"))
+    got = gd.parse(text)
+    for row in ("granted", "partially_granted"):
+        assert getattr(got.applications, row) == getattr(expected.applications, row)
+    assert got.applications.denied.state_secret == expected.applications.denied.state_secret
+    assert got.applications.unable.not_held == expected.applications.unable.not_held
 
 
 def test_a_label_wrapped_beside_its_groups_caption_is_read() -> None:

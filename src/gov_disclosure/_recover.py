@@ -222,6 +222,15 @@ def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[st
 
 
 @lru_cache(maxsize=None)
+def _caption_forms(compiled: "CompiledEdition") -> tuple[str, ...]:
+    """The row-group captions as the template prints them, ordinal included
+    (``三、本年度办理结果``, ``(三)不予公开``)."""
+    captions = [rx.pattern for name, rx in compiled.lexer.patterns
+                if base_name(name).endswith("_H") and rx.pattern.startswith("(")]
+    return tuple(sorted({f for f in map(printed_form, captions) if "^" not in f and len(f) > 2}))
+
+
+@lru_cache(maxsize=None)
 def _results_caption(compiled: "CompiledEdition") -> "re.Pattern[str]":
     """The caption of table 三's results group (``三、本年度办理结果``): a merged cell
     over the rows (一) … (七), left of their own group captions."""
@@ -523,6 +532,91 @@ class _Reader:
             out.append(cell)
             k += 1
         return out
+
+    def defuse(self) -> list[Cell]:
+        """The cells with a group caption taken out of the lines it shares with labels.
+
+        A narrow caption column beside a narrow label column, read a line at a time
+        with one space between the two (pdfplumber, pypdfium2), gives cells whose text
+        starts with a piece of the caption: ``三、(一)予以公`` / numbers / ``本年开`` /
+        ``度办(二)部分公`` / numbers / ``理结开(区分处理`` / ``果的,只计这一`` ….  When the
+        starts of consecutive text cells spell a whole caption (with its ordinal) in
+        exactly one way, the caption becomes a cell of its own before them and the
+        cells keep the rest: ``三、本年度办理结果`` / ``(一)予以公`` / numbers / ``开`` /
+        ``(二)部分公`` …, which the label readers then join (a label around its numbers).
+        The first cell must hold more than its piece of caption (a caption printed
+        whole is left as it is)."""
+        cells = self.cells
+        forms = _caption_forms(self.compiled)
+        starts = {f[0] for f in forms}
+        if not forms or not any(c.text[:1] in starts for c in cells):
+            return list(cells)
+        n = len(cells)
+        cut: dict[int, int] = {}  # cell index -> characters of caption it starts with
+        before: dict[int, Cell] = {}  # cell index -> caption cell to put before it
+        for k, cell in enumerate(cells):
+            text = cell.text
+            if k in cut or text[:1] not in starts or text is ROW_END or self.is_value(text):
+                continue
+            found: list[tuple[str, tuple[tuple[int, int], ...]]] = []
+            for form in forms:
+                if text.startswith(form) or not text.startswith(form[:1]):
+                    continue
+                for way in self._caption_ways(k, form, n):
+                    found.append((form, way))
+                    if len(found) > 1:
+                        break
+                if len(found) > 1:
+                    break
+            if len(found) != 1:
+                continue
+            form, way = found[0]
+            for index, taken in way:
+                cut[index] = taken
+            before[k] = Cell(form, cell.line, cell.column)
+        if not cut:
+            return list(cells)
+        out: list[Cell] = []
+        for k, cell in enumerate(cells):
+            if k in before:
+                out.append(before[k])
+            taken = cut.get(k)
+            if taken is None:
+                out.append(cell)
+            elif taken < len(cell.text):
+                out.append(Cell(cell.text[taken:], cell.line, cell.column + taken))
+        return out
+
+    def _caption_ways(self, k: int, form: str, n: int) -> list[tuple[tuple[int, int], ...]]:
+        """The ways the starts of the text cells from ``k`` on (numbers skipped, at most
+        :data:`_MAX_NARROW_JOIN` cells) spell ``form``: ``(cell, characters)`` per cell,
+        every cell giving at least one character, the first keeping some text after it.
+        Stops at two ways (two are as good as many: not certain)."""
+        cells = self.cells
+        ways: list[tuple[tuple[int, int], ...]] = []
+
+        def walk(at: int, pos: int, taken: tuple[tuple[int, int], ...]) -> None:
+            if len(ways) > 1:
+                return
+            if pos == len(form):
+                if len(taken) > 1:
+                    ways.append(taken)
+                return
+            j = at
+            while j < n and j < k + _MAX_NARROW_JOIN and self.is_value(cells[j].text) and cells[j].text is not ROW_END:
+                j += 1
+            if j >= n or j >= k + _MAX_NARROW_JOIN or cells[j].text is ROW_END:
+                return
+            text = cells[j].text
+            for t in range(1, min(len(text), len(form) - pos) + 1):
+                if text[:t] != form[pos : pos + t]:
+                    break
+                if j == k and t == len(text):
+                    continue  # the first cell holds more than its piece of caption
+                walk(j + 1, pos + t, (*taken, (j, t)))
+
+        walk(k, 0, ())
+        return ways
 
     def _starts_label(self, k: int) -> bool:
         cells = self.cells
@@ -925,6 +1019,7 @@ def recover(
     """
     cells = _unglue(cells, compiled)
     reader = _Reader(cells, compiled, gmap)
+    reader.cells = reader.defuse()
     cells = reader.cells = reader.attach_ordinals()
     shape = reader.shape
     builder = compiled.builder
