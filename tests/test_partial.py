@@ -830,3 +830,19 @@ def test_rows_over_uneven_lines_never_give_a_wrong_number(
                 assert _explained(got, address), f"{address} is None without an issue"
             continue
         assert value == want[address], f"{address} read {value!r}, the report's is {want[address]!r}"
+
+
+def test_a_label_split_around_numbers_does_not_take_the_numbers_of_a_row_whose_label_follows_them() -> None:
+    """``5.`` / its numbers / ``要求…已获取信息`` / the next row's numbers / ``（六）其他处理``:
+    the numbers after the label's rest are the next row's, printed before its label; they
+    add up as a row, so only their place tells, and it does not."""
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "tabs_2019.txt")
+    lines = render(base, "newline").split("\n")
+    at = lines.index("5.要求行政机关确认或重新出具已获取信息")
+    own, label, nxt = lines[at + 1 : at + 8], lines[at + 8], lines[at + 9 : at + 16]
+    assert label == "（六）其他处理"
+    lines[at : at + 16] = ["5. " + " ".join(own), "要求行政机关确认或重新出具已获取信息", *nxt, label]
+    report = gd.parse("\n".join(lines))
+    row = report.applications.not_processed.confirmation
+    assert row in (base.applications.not_processed.confirmation, type(row)())
+    assert report.applications.other_processing in (base.applications.other_processing, type(row)())

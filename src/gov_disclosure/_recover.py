@@ -1193,13 +1193,14 @@ def recover(
         following = next_row.get(row.address)
         if (
             following is not None
-            and printed_after.get(following, -1) <= occ.start
+            and (printed_after.get(following, -1) <= occ.start or following not in by_row)
             and _unclaimed_before(reader, occ, owner) >= len(row.cells)
         ):
             # as many numbers as the row has cells stand right before its label, taken by
-            # no row, and the next row's label is not printed: the numbers before may be
-            # this row's (a label wrapped after its numbers: ``4.`` / numbers / ``保护…``)
-            # and the ones after it the next row's; a sum cannot tell
+            # no row, and the next row's label is not printed (or printed with no number
+            # after it): the numbers before may be this row's (a label wrapped after its
+            # numbers: ``4.`` / numbers / ``保护…``) and the ones after it the next row's;
+            # a sum cannot tell
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
                 f"{where}: numbers that no row takes stand right before its label, as many as it has cells, and "
