@@ -846,3 +846,18 @@ def test_a_label_split_around_numbers_does_not_take_the_numbers_of_a_row_whose_l
     row = report.applications.not_processed.confirmation
     assert row in (base.applications.not_processed.confirmation, type(row)())
     assert report.applications.other_processing in (base.applications.other_processing, type(row)())
+
+
+def test_numbers_between_a_header_tail_and_a_label_are_not_that_labels() -> None:
+    """``二、`` / ``结转`` … ``数量`` (a label with a piece lost) / its numbers /
+    ``三、本年度办理结果`` / ``(一`` / ``)予`` / ``以公`` / ``开`` / the row's own numbers: the
+    numbers before ``(一)予以公开`` are not its, though ``数量`` ends a column header."""
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "tabs_2019.txt")
+    lines = render(base, "newline").split("\n")
+    for label in ("二、上年结转政府信息公开申请数量", "（一）予以公开"):
+        at = lines.index(label)
+        pieces = [label[c : c + 2] for c in range(0, len(label), 2)]
+        lines[at : at + 1] = [p for p in pieces if p != "上年"]
+    report = gd.parse("\n".join(lines))
+    assert report.applications.granted in (base.applications.granted, type(base.applications.granted)())
+    assert report.applications.carried_over == type(base.applications.carried_over)()

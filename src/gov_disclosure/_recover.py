@@ -204,15 +204,24 @@ class _Occurrence:
         return len(set(Counter(c.line for c in self.values).values())) <= 1
 
 
+#: A row-group caption's pattern opens with the group's optional ordinal:
+#: ``(三、)?本年度办理结果``, ``(\(三\))?不予公开`` (a column header such as
+#: ``(本年)?处理决定数量`` does not).
+_GROUP_ORDINAL = re.compile(r"\((?:\\\()?[一二三四五六七八九十]")
+
+
+def _group_captions(compiled: "CompiledEdition") -> list[str]:
+    """The patterns of an edition's row-group captions."""
+    return [rx.pattern for name, rx in compiled.lexer.patterns
+            if base_name(name).endswith("_H") and _GROUP_ORDINAL.match(rx.pattern)]
+
+
 @lru_cache(maxsize=None)
 def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[str], "re.Pattern[str]"]:
     """An edition's row-group captions: the prefixes and the suffixes (of two characters
     or more) of their printed forms, and one pattern that matches any of them whole.
     Built once per edition."""
-    # row-group captions (their patterns open with the group's optional ordinal:
-    # ``(三、)?本年度办理结果``, ``(\(三\))?不予公开``), not column headers
-    captions = [rx.pattern for name, rx in compiled.lexer.patterns
-                if base_name(name).endswith("_H") and rx.pattern.startswith("(")]
+    captions = _group_captions(compiled)
     forms = {printed_form(c) for c in captions} | {printed_form(re.sub(r"^\(.*?\)\?", "", c)) for c in captions}
     forms = {f for f in forms if "^" not in f}
     prefixes = frozenset(f[:k] for f in forms for k in range(1, len(f) + 1))
@@ -225,9 +234,7 @@ def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[st
 def _caption_forms(compiled: "CompiledEdition") -> tuple[str, ...]:
     """The row-group captions as the template prints them, ordinal included
     (``三、本年度办理结果``, ``(三)不予公开``)."""
-    captions = [rx.pattern for name, rx in compiled.lexer.patterns
-                if base_name(name).endswith("_H") and rx.pattern.startswith("(")]
-    return tuple(sorted({f for f in map(printed_form, captions) if "^" not in f and len(f) > 2}))
+    return tuple(sorted({f for f in map(printed_form, _group_captions(compiled)) if "^" not in f and len(f) > 2}))
 
 
 @lru_cache(maxsize=None)
@@ -394,6 +401,8 @@ class _Reader:
         prefix = "".join(c.text for c in cells[i:p])
         if self._row_of(prefix) is not None:
             return None  # the label is whole before its numbers: an ordinary row
+        if prefix in self.caption_suffixes:
+            return None  # only a caption's tail before the numbers: no label starts there
         text = prefix
         for j in range(k, min(k + _MAX_NARROW_JOIN, n)):
             if cells[j].text is ROW_END or self.is_value(cells[j].text):
@@ -404,8 +413,14 @@ class _Reader:
             text += cells[j].text
             row = self._row_of(text)
             if row is not None and len(text) >= _SHORT:
-                if self._row_of(cells[j].text) is not None:
-                    return None  # the next piece is a label of its own
+                parts = self.tokenize(text)
+                if self._row_of(cells[j].text) is not None or (
+                    parts and len(text) - len(parts[-1][1]) >= len(prefix)
+                ):
+                    # the next piece is a label of its own, or the label starts after the
+                    # numbers (the pieces before them are a header's or another label's
+                    # tail): the numbers are not inside this label
+                    return None
                 return _Occurrence(row, self.order[row.address], i, j + 1, _fill(values, row), cells[i])
         return None
 
