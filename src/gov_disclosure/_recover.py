@@ -595,11 +595,11 @@ class _Reader:
         for k, cell in enumerate(cells):
             if k in before:
                 out.append(before[k])
-            taken = cut.get(k)
-            if taken is None:
+            part = cut.get(k)
+            if part is None:
                 out.append(cell)
-            elif taken < len(cell.text):
-                out.append(Cell(cell.text[taken:], cell.line, cell.column + taken))
+            elif part < len(cell.text):
+                out.append(Cell(cell.text[part:], cell.line, cell.column + part))
         return out
 
     def _caption_ways(self, k: int, form: str, n: int) -> list[tuple[tuple[int, int], ...]]:
