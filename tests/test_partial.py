@@ -861,3 +861,60 @@ def test_numbers_between_a_header_tail_and_a_label_are_not_that_labels() -> None
     report = gd.parse("\n".join(lines))
     assert report.applications.granted in (base.applications.granted, type(base.applications.granted)())
     assert report.applications.carried_over == type(base.applications.carried_over)()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    report=reports(consistent=True),
+    seed=st.integers(0, 2**32 - 1),
+    split_label=st.booleans(),
+    rows=st.integers(1, 4),
+)
+def test_numbers_with_their_wrapped_rests_on_the_next_line_never_give_a_wrong_number(
+    report: gd.Report, seed: int, split_label: bool, rows: int
+) -> None:
+    """Table-三 rows of cells too narrow for their widest numbers, as pdfplumber and
+    pypdfium2 print them: every cell's first line on the row's line, the rests of the
+    numbers that wrapped on the next line (``1412 … 4003`` / ``1 4``), the label perhaps
+    wrapped too (``一、本年新收政府信息 1475 … 3996`` / ``公开申请数量 8 1``).  Every number
+    read is the report's."""
+    rnd = random.Random(seed)
+    lines = render(report, "space").split("\n")
+    three = [k for k, line in enumerate(lines)
+             if len(parts := line.split()) >= 8 and all(_NUMBER_LINE.fullmatch(p) for p in parts[-7:])
+             and not _NUMBER_LINE.fullmatch(parts[-8])]
+    for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
+        parts = lines[k].split()
+        label, values = parts[:-7], parts[-7:]
+        width = max(1, max(map(len, values)) - rnd.randint(1, 2))
+        heads = [v[:width] for v in values]
+        rests = [v[width:] for v in values if len(v) > width]
+        if not rests:
+            continue
+        *head, last = label
+        if split_label and len(last) > 2:
+            cut = rnd.randint(1, len(last) - 1)
+            lines[k : k + 1] = [" ".join([*head, last[:cut], *heads]), " ".join([last[cut:], *rests])]
+        else:
+            lines[k : k + 1] = [" ".join([*label, *heads]), " ".join(rests)]
+    got = gd.parse("\n".join(lines))
+    want = dict(report.cells())
+    for address, value in got.cells():
+        if value is None:
+            if want[address] is not None:
+                assert _explained(got, address), f"{address} is None without an issue"
+            continue
+        assert value == want[address], f"{address} read {value!r}, the report's is {want[address]!r}"
+
+
+def test_rests_of_wrapped_numbers_on_the_next_line_are_joined_when_the_table_adds_up() -> None:
+    """pdfplumber on a LibreOffice PDF: ``一、本年新收政府信息 1475 1992 … 3996`` /
+    ``公开申请数量 8 1`` and ``（七）总计 1412 … 4003`` / ``1 4``."""
+    text = (CORPUS / "lopdf-pdfplumber" / "02-2021-city.txt").read_text("utf-8")
+    assert "公开申请数量 8 1" in text and "\n1 4\n" in text
+    expected = gd.Report.from_json((EXPECTED / "02-2021-city.json").read_text("utf-8"))
+    got = gd.parse(text)
+    for row in ("new_received", "granted", "total"):
+        assert getattr(got.applications, row) == getattr(expected.applications, row)
+        (note,) = [i for i in got.issues if i.path == f"applications.{row}"]
+        assert note.code == "value.inferred"

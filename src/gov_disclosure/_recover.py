@@ -739,6 +739,26 @@ def _wrapped_in_columns(
         row.address, line=heads[0].line, column=heads[0].column, printed=printed)
 
 
+def _rests_after(reader: "_Reader", occ: _Occurrence) -> list[Cell]:
+    """The bare digits right after an occurrence that ends with a piece of its label
+    (printed around its numbers), on lines after its numbers, fewer than its cells and
+    followed by no other number: the rests of numbers wrapped in their cells."""
+    cells = reader.cells
+    k = occ.end
+    if not occ.values or k == 0 or reader.is_value(cells[k - 1].text):
+        return []
+    rests: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text):
+        rests.append(cells[k])
+        k += 1
+    last = occ.values[-1].line
+    if not 0 < len(rests) < len(occ.row.cells) or any(
+        not _MERGEABLE.fullmatch(c.text) or c.line <= last for c in rests
+    ):
+        return []
+    return rests
+
+
 def _digits_after(reader: "_Reader", occ: _Occurrence, size: int) -> bool:
     """Whether fewer than ``size`` bare numbers follow the row's label on one line of
     their own: they may be the rest of numbers wrapped in their cells, and then the
@@ -956,13 +976,40 @@ def _merge_broken(values: Sequence[Cell], size: int) -> "_split.SplitResult":
     printed dash (``—``) is a cell of its own, counted as nothing."""
     texts = [c.text for c in values]
     dash = [bool(MISSING_MARKS.fullmatch(t)) for t in texts]
+    # the second lines of wrapped cells may come after the row's first lines: with one
+    # piece a line (PyMuPDF), or when the row's first lines hold exactly its cells and
+    # the rests follow on lines of their own (pdfplumber, pypdfium2: ``1412 … 4003`` /
+    # ``1 4``)
+    tails = len({c.line for c in values}) == len(values) or (
+        size < len(values) and not any(c.line <= values[size - 1].line for c in values[size:])
+        and (values[0].line == values[size - 1].line)
+    )
     return _split.merge_row(
         ["0" if d else t for d, t in zip(dash, texts)], size,
         joinable=[x.line != y.line and not (d or e)
                   for x, y, d, e in zip(values, values[1:], dash, dash[1:])],
-        # one piece a line: the second lines of wrapped cells may come after the row
-        tails=len({c.line for c in values}) == len(values),
+        tails=tails,
     )
+
+
+def _tail_tokens(values: Sequence[Cell], joined: Sequence[int], value_type: str) -> Optional[list[Token]]:
+    """Tokens for numbers joined from every cell's first line (the first ``len(joined)``
+    pieces) and the rests of the cells that wrapped (the pieces after, in order), each
+    where its first piece is printed; None if the pieces do not spell the numbers."""
+    size = len(joined)
+    heads, rests = list(values[:size]), list(values[size:])
+    tokens: list[Token] = []
+    for head, number in zip(heads, joined):
+        text = head.text
+        if MISSING_MARKS.fullmatch(text) and number == 0:  # a printed dash, counted as nothing
+            tokens.append(Token(value_type, text, line=head.line, column=head.column))
+            continue
+        if text.replace(",", "") != str(number) and rests and (text + rests[0].text).replace(",", "") == str(number):
+            text += rests.pop(0).text
+        if text.replace(",", "") != str(number):
+            return None
+        tokens.append(Token(value_type, text, line=head.line, column=head.column))
+    return tokens if not rests else None
 
 
 def _joined_tokens(values: Sequence[Cell], joined: Sequence[int], value_type: str) -> Optional[list[Token]]:
@@ -1230,6 +1277,14 @@ def recover(
                 read[row.address], note = joined
                 issues.append(note)
                 continue
+            rests = _rests_after(reader, occ) if row.table == "applications" else []
+            if rests and not as_printed:
+                # a label printed around its numbers, and after its rest the rests of
+                # numbers wrapped in their cells (pdfplumber: ``一、本年新收政府信息 1475 …
+                # 3996`` / ``公开申请数量 8 1``): joined below, if the table then adds up
+                broken[row.address] = _Occurrence(
+                    row, occ.order, occ.start, occ.end + len(rests), [*occ.values, *rests], cells[occ.start])
+                continue
             if as_printed and joined is None and not _digits_after(reader, occ, len(row.cells)):
                 read[row.address] = built
                 continue
@@ -1418,7 +1473,7 @@ def _split_glued(
                 occ, printed))
             continue
         first = occ.values[0]
-        tokens = _joined_tokens(occ.values, joined, value_type)
+        tokens = _joined_tokens(occ.values, joined, value_type) or _tail_tokens(occ.values, joined, value_type)
         if tokens is None:  # pragma: no cover - merge_row joins only the pieces printed
             continue
         read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
