@@ -155,7 +155,9 @@ def marked_mutation(
             for k, (cs, ms) in enumerate(lines):
                 if k:
                     chars.append("\n")
-                    marks.append(False)
+                    # an empty line moved has no character to mark: the line break
+                    # before it marks it (see _marked_changes)
+                    marks.append(low <= k <= min(high, len(lines) - 1) and not cs)
                 chars += cs
                 marks += ms
     return "".join(chars), marks

@@ -50,13 +50,14 @@ Model = tuple[int, int]
 MODELS: tuple[Model, ...] = ((0, 0), (0, 1), (1, 0), (1, 1))
 
 
-def blank_lines(text: str) -> frozenset[int]:
-    """The (1-based) numbers of the lines of ``text`` that hold nothing but whitespace."""
-    return frozenset(k for k, line in enumerate(text.split("\n"), 1) if not line.strip())
+def blank_lines(text: str) -> dict[int, int]:
+    """The lines of ``text`` that hold nothing but whitespace: ``{line: column}`` (both
+    1-based), the column where the empty cell is, after the whitespace."""
+    return {k: len(line) + 1 for k, line in enumerate(text.split("\n"), 1) if not line.strip()}
 
 
 def segment(
-    per_line: Mapping[int, int], blank: frozenset[int], first: int, stop: int, values: Sequence[Cell]
+    per_line: Mapping[int, int], blank: Mapping[int, int], first: int, stop: int, values: Sequence[Cell]
 ) -> Optional[list[Optional[Cell]]]:
     """Lines ``first`` … ``stop - 1`` as a row's slots: a number alone on its line (one
     of ``values``, in order) or ``None`` for an empty line.

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
 
 from lark import Token
 
@@ -779,7 +779,7 @@ def _blank_slots(
     chosen: Sequence[_Occurrence],
     labelled: Sequence[_Occurrence],
     where_is: dict[tuple[int, int, str], int],
-    blank: frozenset[int],
+    blank: Mapping[int, int],
 ) -> tuple[dict[int, list[Cell]], set[int]]:
     """Rows with blank cells in text printed one cell per line (:mod:`._lines`): for
     each such occurrence in ``chosen`` (by ``id``), its cells with the blanks in place;
@@ -863,7 +863,8 @@ def _blank_slots(
         if (cover is None or _lines.predicted(models, cover) != len(slots) - size) and slots[size - 1] is None:
             continue
         line = cells[label_of(occ) or 0].line
-        out[id(occ)] = [s if s is not None else Cell(BLANK, line + 1 + k, 1) for k, s in enumerate(slots[:size])]
+        out[id(occ)] = [s if s is not None else Cell(BLANK, line + 1 + k, blank[line + 1 + k])
+                        for k, s in enumerate(slots[:size])]
     return out, odd
 
 
@@ -1071,12 +1072,12 @@ def recover(
     compiled: "CompiledEdition",
     gmap: "GrammarMap",
     cause: ParseError,
-    blank: frozenset[int] = frozenset(),
+    blank: Optional[Mapping[int, int]] = None,
 ) -> tuple[dict[str, Built], list[Issue]]:
     """The tables of ``cells`` as far as they can be read for certain, and the issues.
 
-    ``blank`` are the numbers of the text's empty lines (blank cells where the text
-    prints one cell per line, :mod:`._lines`).  Raises ``cause`` again when not a
+    ``blank`` are the text's empty lines, ``{line: column}`` (blank cells where the
+    text prints one cell per line, :mod:`._lines`).  Raises ``cause`` again when not a
     single row can be read.
     """
     cells = _unglue(cells, compiled)
@@ -1115,7 +1116,7 @@ def recover(
     lone = Counter(o.row.address for o in every_bare)
     blank_rows = [o for o in every_bare if lone[o.row.address] == 1 and in_place(o)]
     slotted, odd = _blank_slots(reader, [*(o for o in chosen if len(by_row[o.row.address]) == 1), *blank_rows],
-                                [*found, *every_bare], where_is, blank)
+                                [*found, *every_bare], where_is, blank or {})
     consumed_ends = {o.end for o in chosen if o.exact or id(o) in slotted}
 
 
