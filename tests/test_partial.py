@@ -621,11 +621,16 @@ def test_captions_fused_with_label_lines_never_give_a_wrong_number(
     _check_against(gd.parse(text), report, f"tight columns, width {width}, lag {lag}")
 
 
-def test_a_caption_fused_with_the_lines_of_its_labels_is_taken_out() -> None:
+@pytest.mark.parametrize(("form", "printed"), [
+    ("lopdf-pdfplumber", "三、 （一）予以公 0 0 0 0 3 6 9"),
+    ("lopdf-pdftotext-layout", "三、  （一）予以公   0   0    0   0     3    6    9"),
+])
+def test_a_caption_fused_with_the_lines_of_its_labels_is_taken_out(form: str, printed: str) -> None:
     """pdfplumber on a LibreOffice PDF: ``三、 （一）予以公 0 0 0 0 3 6 9`` / ``本年 开`` /
-    ``度办 （二）部分公 0 0 0 4 8 0 12`` / ``理结 开（区分处理`` / ``果 的，只计这一`` …"""
-    text = (CORPUS / "lopdf-pdfplumber" / "03-2019-township.txt").read_text("utf-8")
-    assert "三、 （一）予以公 0 0 0 0 3 6 9" in text and "（三 1.属 9 0 0 0 0 0 9" in text
+    ``度办 （二）部分公 0 0 0 4 8 0 12`` / ``理结 开（区分处理`` / ``果 的，只计这一`` …, and
+    ``pdftotext -layout``, the same with the columns apart."""
+    text = (CORPUS / form / "03-2019-township.txt").read_text("utf-8")
+    assert printed in text
     expected = gd.Report.from_json((EXPECTED / "03-2019-township.json").read_text("utf-8"))
     got = gd.parse(text)
     for row in ("granted", "partially_granted"):

@@ -603,32 +603,37 @@ class _Reader:
         return out
 
     def _caption_ways(self, k: int, form: str, n: int) -> list[tuple[tuple[int, int], ...]]:
-        """The ways the starts of the text cells from ``k`` on (numbers skipped, at most
-        :data:`_MAX_NARROW_JOIN` cells) spell ``form``: ``(cell, characters)`` per cell,
-        every cell giving at least one character, the first keeping some text after it.
-        Stops at two ways (two are as good as many: not certain)."""
+        """The ways the first cells of consecutive lines, from cell ``k`` on, start with
+        the pieces of ``form``: ``(cell, characters)`` per line, every line giving at
+        least one character.  The first cell starts its line and holds more than its
+        piece (``三、(一)予以公``), or is the piece with a label piece beside it on its line
+        (``三、`` ``(一)予以公``, text laid out in characters).  Stops at two ways (two are
+        as good as many: not certain)."""
         cells = self.cells
+        if k and cells[k - 1].line == cells[k].line:
+            return []
         ways: list[tuple[tuple[int, int], ...]] = []
+        beside = k + 1 < n and cells[k + 1].line == cells[k].line and not self.is_value(cells[k + 1].text)
 
-        def walk(at: int, pos: int, taken: tuple[tuple[int, int], ...]) -> None:
-            if len(ways) > 1:
-                return
-            if pos == len(form):
-                if len(taken) > 1:
-                    ways.append(taken)
-                return
-            j = at
-            while j < n and j < k + _MAX_NARROW_JOIN and self.is_value(cells[j].text) and cells[j].text is not ROW_END:
-                j += 1
-            if j >= n or j >= k + _MAX_NARROW_JOIN or cells[j].text is ROW_END:
+        def walk(j: int, pos: int, taken: tuple[tuple[int, int], ...]) -> None:
+            if len(ways) > 1 or len(taken) >= _MAX_NARROW_JOIN:
                 return
             text = cells[j].text
             for t in range(1, min(len(text), len(form) - pos) + 1):
                 if text[:t] != form[pos : pos + t]:
                     break
-                if j == k and t == len(text):
+                if j == k and t == len(text) and not beside:
                     continue  # the first cell holds more than its piece of caption
-                walk(j + 1, pos + t, (*taken, (j, t)))
+                now = (*taken, (j, t))
+                if pos + t == len(form):
+                    if len(now) > 1:
+                        ways.append(now)
+                    continue
+                m = j + 1
+                while m < n and cells[m].line == cells[j].line:
+                    m += 1
+                if m < n and cells[m].text is not ROW_END and not self.is_value(cells[m].text):
+                    walk(m, pos + t, now)
 
         walk(k, 0, ())
         return ways
