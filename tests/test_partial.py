@@ -318,13 +318,13 @@ def test_damaged_text_never_gives_a_number_at_a_wrong_address(
         return
     want = dict(report.cells())
     for address, value in got.cells():
+        line = original.locations.get(address, (0, 0))[0]
+        if line in touched:
+            continue  # the printed cell itself was moved or cut (an empty line in its place reads blank)
         if value is None:
             if want[address] is not None:
                 assert _explained(got, address), f"{kind}: {address} is None without an issue"
             continue
-        line = original.locations.get(address, (0, 0))[0]
-        if line in touched:
-            continue  # the printed cell itself was moved or cut
         assert value == want[address], f"{kind} on {layout}: {address} read {value!r}, printed {want[address]!r}"
 
 
