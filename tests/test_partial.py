@@ -717,7 +717,9 @@ def test_numbers_wrapped_under_their_columns_never_give_a_wrong_number(
 ) -> None:
     """A table-三 row in character columns whose numbers wrap in cells ``w`` wide: the
     first ``w`` characters on the row's line, the rest on the next line, placed under
-    the column ``shift`` characters off.  Joined or unread, never a wrong number."""
+    the column ``shift`` characters off; the numbers perhaps with thousands commas
+    (``1,46`` / ``1``), the label perhaps whole on the first line.  Joined or unread,
+    never a wrong number."""
     rnd = random.Random(seed)
     lines = render(report, "space").split("\n")
     rows = [k for k, line in enumerate(lines) if re.fullmatch(r"\S*[^\d\s,.]\S*(?: \d+){7}", line)]
@@ -725,9 +727,14 @@ def test_numbers_wrapped_under_their_columns_never_give_a_wrong_number(
         return
     k = rnd.choice(rows)
     label, *numbers = lines[k].split(" ")
+    if rnd.random() < 0.5:
+        numbers = [f"{int(n):,}" for n in numbers]
     width = rnd.randint(1, max(1, max(map(len, numbers)) - 1))
     column = len(label) + 3
-    first, second = label[: len(label) // 2] + " " * (len(label) - len(label) // 2) + "   ", label[len(label) // 2 :]
+    if rnd.random() < 0.5:
+        first, second = label[: len(label) // 2] + " " * (len(label) - len(label) // 2) + "   ", label[len(label) // 2 :]
+    else:
+        first, second = label + "   ", ""
     for number in numbers:
         first = first.ljust(column) + number[:width]
         if len(number) > width:
@@ -923,3 +930,24 @@ def test_rests_of_wrapped_numbers_on_the_next_line_are_joined_when_the_table_add
         assert getattr(got.applications, row) == getattr(expected.applications, row)
         (note,) = [i for i in got.issues if i.path == f"applications.{row}"]
         assert note.code == "value.inferred"
+
+
+def test_digits_under_a_line_of_numbers_are_not_a_row_with_blanks() -> None:
+    """``3.     2   0   7   7   0   3   1`` / ``其他    2           1           03``: a label
+    wrapped after its ordinal and numbers wrapped in their cells; the second line looks
+    like the row 其他 with blanks, but its digits stand under numbers no row takes."""
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "newline_2021.txt")
+    data = base.to_dict()
+    names = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
+    data["applications"]["other_processing"]["other"] = dict(zip(names, [22, 0, 71, 7, 0, 3, 103]))
+    data["applications"]["other_processing"]["overdue_fee"] = dict(zip(names, [0, 0, 0, 7, 4, 1, 12]))
+    data["applications"]["total"] = dict(zip(names, [336, 262, 205, 592, 400, 670, 2465]))
+    base = gd.Report.from_dict(data)
+    lines = render(base, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("3.其他 "))
+    assert lines[k].split()[1:] == ["22", "0", "71", "7", "0", "3", "103"]
+    # as a property test printed it: the rests one column left of their numbers
+    lines[k : k + 1] = ["3.     2   0   7   7   0   3   1", "其他    2           1           03"]
+    report = gd.parse("\n".join(lines))
+    row = report.applications.other_processing.other
+    assert row in (base.applications.other_processing.other, type(row)())

@@ -401,8 +401,8 @@ class _Reader:
         prefix = "".join(c.text for c in cells[i:p])
         if self._row_of(prefix) is not None:
             return None  # the label is whole before its numbers: an ordinary row
-        if prefix in self.caption_suffixes:
-            return None  # only a caption's tail before the numbers: no label starts there
+        if prefix in self.caption_suffixes or not _QUOTES.sub("", prefix):
+            return None  # only a caption's tail or a quotation mark before the numbers: no label starts there
         text = prefix
         for j in range(k, min(k + _MAX_NARROW_JOIN, n)):
             if cells[j].text is ROW_END or self.is_value(cells[j].text):
@@ -413,9 +413,10 @@ class _Reader:
             text += cells[j].text
             row = self._row_of(text)
             if row is not None and len(text) >= _SHORT:
-                parts = self.tokenize(text)
+                bare = _QUOTES.sub("", text)
+                parts = self.tokenize(bare)
                 if self._row_of(cells[j].text) is not None or (
-                    parts and len(text) - len(parts[-1][1]) >= len(prefix)
+                    parts and len(bare) - len(parts[-1][1]) >= len(_QUOTES.sub("", prefix))
                 ):
                     # the next piece is a label of its own, or the label starts after the
                     # numbers (the pieces before them are a header's or another label's
@@ -1156,6 +1157,22 @@ def recover(
                 "may be the next row's: the row is not read",
                 occ, printed))
             continue
+        if (
+            any(c.text == BLANK for c in occ.values)
+            and occ.start > 0
+            and reader.is_value(cells[occ.start - 1].text)
+            and cells[occ.start - 1].line < occ.line
+            and _unclaimed_before(reader, occ, owner) > 0
+        ):
+            # a few numbers with gaps between, right under a line of numbers no row
+            # takes: the rests of numbers wrapped there (``3.  2 0 7 7 0 3 1`` /
+            # ``其他  2     1     03``), not a row with blanks
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) have gaps and stand right under numbers no row takes: they may "
+                "be the rests of numbers wrapped on the line above, so the row is not read",
+                occ, printed))
+            continue
         if id(occ) in odd:
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
@@ -1200,7 +1217,20 @@ def recover(
             and len({c.line for c in occ.values}) > 1
         ):
             # more pieces than cells, over lines: numbers too wide for a narrow column,
-            # broken where a line ends (``1475`` / ``8``); joined below, if certain
+            # broken where a line ends (``1475`` / ``8``); joined below, if certain.  In
+            # text laid out in characters, a first line holding every cell and the rests
+            # on the next line under their columns are joined by column at once
+            size = len(row.cells)
+            heads = [c for c in occ.values if c.line == occ.values[0].line]
+            first_tail = where_is.get((occ.values[size].line, occ.values[size].column, occ.values[size].text))
+            if len(heads) == size and first_tail is not None:
+                wrapped = _wrapped_in_columns(
+                    reader, _Occurrence(row, occ.order, occ.start, first_tail, heads, cells[occ.start]),
+                    row, builder, value_type)
+                if wrapped is not None:
+                    read[row.address], note = wrapped
+                    issues.append(note)
+                    continue
             broken[row.address] = occ
             continue
         if not occ.exact:
@@ -1255,6 +1285,13 @@ def recover(
         try:
             built = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
         except ParseError as exc:
+            # a number cut at its thousands comma (``1,46``) whose last digits wrapped
+            # under its column on the next line (``1``) in text laid out in characters
+            wrapped = _wrapped_in_columns(reader, occ, row, builder, value_type) if row.table == "applications" else None
+            if wrapped is not None:
+                read[row.address], note = wrapped
+                issues.append(note)
+                continue
             issues.append(_issue("parse.row_unreadable", row.address, f"{where}: {exc.message}", occ, printed))
             continue
         values = [getattr(built.obj, c.name) for c in row.cells]
