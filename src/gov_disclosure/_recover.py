@@ -64,6 +64,8 @@ _QUOTES = re.compile("[\"“”‘’「」]")
 #: at most ``MAX_JOIN``).
 _NARROW = 3
 _MAX_NARROW_JOIN = 40
+#: At most this many steps to find how a caption's pieces start consecutive lines.
+_CAPTION_STEPS = 500
 
 #: A cell that is a number or a piece of one (``14,7`` / ``58`` of a number cut
 #: over two lines): it belongs to a run of numbers, and a row whose run holds a
@@ -615,8 +617,13 @@ class _Reader:
             return []
         ways: list[tuple[tuple[int, int], ...]] = []
         beside = k + 1 < n and cells[k + 1].line == cells[k].line and not self.is_value(cells[k + 1].text)
+        steps = [0]
 
         def walk(j: int, pos: int, taken: tuple[tuple[int, int], ...]) -> None:
+            steps[0] += 1
+            if steps[0] > _CAPTION_STEPS:
+                ways[:] = [(), ()]  # too many ways to try: not certain
+                return
             if len(ways) > 1 or len(taken) >= _MAX_NARROW_JOIN:
                 return
             text = cells[j].text
