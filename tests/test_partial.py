@@ -951,3 +951,27 @@ def test_digits_under_a_line_of_numbers_are_not_a_row_with_blanks() -> None:
     report = gd.parse("\n".join(lines))
     row = report.applications.other_processing.other
     assert row in (base.applications.other_processing.other, type(row)())
+
+
+@pytest.mark.parametrize(("row", "first", "second"), [
+    # the total cut where the line ends, its rest after the label's closing quote
+    ("3.危及“三安全一稳定”", "3.危及“三安全一稳定 5 0 0 0 9 0 1", "” 4"),
+    # a label printed around its numbers: the first lines of the cells, then the rests
+    ("一、本年新收政府信息公开申请数量", "一 25 38 37 64 54 40 25", "、本年新收政府信息公开申请数量 0 2 2 0 1 8 93"),
+])
+def test_a_row_that_does_not_add_up_beside_stray_digits_is_not_read(row: str, first: str, second: str) -> None:
+    """Two rows as PDF text of narrow cells prints them, each found by a property test
+    as a wrong read: the numbers after the label add up to nothing, and digits no row
+    takes stand next to them."""
+    base = gd.parse_file(Path(__file__).parents[1] / "examples" / "newline_2021.txt")
+    lines = render(base, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith(row + " "))
+    lines[k : k + 1] = [first, second]
+    report = gd.parse("\n".join(lines))
+    address = {"3.危及“三安全一稳定”": "applications.denied.security_stability",
+               "一、本年新收政府信息公开申请数量": "applications.new_received"}[row]
+    obj = report.applications
+    for name in address.split(".")[1:]:
+        obj = getattr(obj, name)
+    assert obj == type(obj)()
+    assert any(i.path == address and i.code == "parse.row_unreadable" for i in report.issues)

@@ -726,6 +726,9 @@ def _wrapped_in_columns(
         k += 1
     if not tails or len({c.line for c in tails}) != 1 or tails[0].line <= heads[0].line:
         return None
+    around = [cells[occ.end - 1], *tails] if occ.end and cells[occ.end - 1].line == tails[0].line else tails
+    if any(b.column - a.column - len(a.text) < 2 for a, b in zip(around, around[1:])):
+        return None  # pieces one space apart are not laid out in columns: their places say nothing
     if k < len(cells) and reader.is_value(cells[k].text):
         return None
     texts = [c.text for c in heads]
@@ -770,6 +773,28 @@ def _rests_after(reader: "_Reader", occ: _Occurrence) -> list[Cell]:
     ):
         return []
     return rests
+
+
+def _rests_follow(reader: "_Reader", occ: _Occurrence) -> bool:
+    """Whether fewer bare digits than the row has cells follow its numbers on a later
+    line, after at most two pieces of text (the rest of its label): the rests of
+    numbers wrapped in their cells may be there."""
+    cells = reader.cells
+    if not occ.values:
+        return False
+    last = occ.values[-1].line
+    k = occ.end
+    text = 0
+    while k < len(cells) and text < 2 and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        text += 1
+        k += 1
+    run = 0
+    while k < len(cells) and reader.is_value(cells[k].text):
+        if not _MERGEABLE.fullmatch(cells[k].text) or cells[k].line <= last:
+            return False
+        run += 1
+        k += 1
+    return 0 < run < len(occ.row.cells)
 
 
 def _digits_after(reader: "_Reader", occ: _Occurrence, size: int) -> bool:
@@ -1345,6 +1370,26 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: the cells around the row are out of place and its numbers ({printed}) {why}: "
                 "the row is not read",
+                occ, printed))
+            continue
+        if row.table == "applications" and _sums(row, values) is False and _unclaimed_before(reader, occ, owner):
+            # the row does not add up, and numbers no row takes stand just before its
+            # label (``一`` / numbers / ``、本年新收…`` / numbers): its label may be printed
+            # around its numbers, the first lines of cells before, the rests after
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) do not add up and numbers no row takes stand just before its "
+                "label: its label may be printed around its own numbers, so the row is not read",
+                occ, printed))
+            continue
+        if row.table == "applications" and _sums(row, values) is False and _rests_follow(reader, occ):
+            # the row does not add up, and bare digits follow its label's rest on the
+            # next line (``3.危及“三安全一稳定 5 0 0 0 9 0 1`` / ``” 4``): its last numbers
+            # may continue there, cut where the line ends
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) do not add up and bare digits follow on the next line: its "
+                "numbers may be cut where the line ends, so the row is not read",
                 occ, printed))
             continue
         read[row.address] = built
