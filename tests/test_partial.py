@@ -801,6 +801,24 @@ def test_a_text_ending_right_after_table_four_may_be_truncated() -> None:
     assert not [i for i in gd.parse(text).issues if i.code == "text.may_be_truncated"]
 
 
+def _table_three_rows(lines: list[str]) -> list[int]:
+    """The lines of a ``space`` rendering holding a table-三 row: a label, then 7 numbers."""
+    return [k for k, line in enumerate(lines)
+            if len(parts := line.split()) >= 8 and all(_NUMBER_LINE.fullmatch(p) for p in parts[-7:])
+            and not _NUMBER_LINE.fullmatch(parts[-8])]
+
+
+def _only_the_reports_numbers(got: gd.Report, report: gd.Report) -> None:
+    """Every number read is the report's; every cell left empty has an issue."""
+    want = dict(report.cells())
+    for address, value in got.cells():
+        if value is None:
+            if want[address] is not None:
+                assert _explained(got, address), f"{address} is None without an issue"
+            continue
+        assert value == want[address], f"{address} read {value!r}, the report's is {want[address]!r}"
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(
     report=reports(consistent=True),
@@ -816,9 +834,7 @@ def test_rows_over_uneven_lines_never_give_a_wrong_number(
     when the whole table adds up with it, so every number read is the report's."""
     rnd = random.Random(seed)
     lines = render(report, "space").split("\n")
-    three = [k for k, line in enumerate(lines)
-             if len(parts := line.split()) >= 8 and all(_NUMBER_LINE.fullmatch(p) for p in parts[-7:])
-             and not _NUMBER_LINE.fullmatch(parts[-8])]
+    three = _table_three_rows(lines)
     for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
         parts = lines[k].split()
         label, values = parts[:-7], parts[-7:]
@@ -835,13 +851,7 @@ def test_rows_over_uneven_lines_never_give_a_wrong_number(
         lines[k : k + 1] = [" ".join([*head, last[:-1], *groups[0]]), *(" ".join(g) for g in groups[1:]), last[-1]]
     got = gd.parse("\n".join(lines))
     assert any(i.code == "parse.recovered" for i in got.issues)
-    want = dict(report.cells())
-    for address, value in got.cells():
-        if value is None:
-            if want[address] is not None:
-                assert _explained(got, address), f"{address} is None without an issue"
-            continue
-        assert value == want[address], f"{address} read {value!r}, the report's is {want[address]!r}"
+    _only_the_reports_numbers(got, report)
 
 
 def test_a_label_split_around_numbers_does_not_take_the_numbers_of_a_row_whose_label_follows_them() -> None:
@@ -892,9 +902,7 @@ def test_numbers_with_their_wrapped_rests_on_the_next_line_never_give_a_wrong_nu
     read is the report's."""
     rnd = random.Random(seed)
     lines = render(report, "space").split("\n")
-    three = [k for k, line in enumerate(lines)
-             if len(parts := line.split()) >= 8 and all(_NUMBER_LINE.fullmatch(p) for p in parts[-7:])
-             and not _NUMBER_LINE.fullmatch(parts[-8])]
+    three = _table_three_rows(lines)
     for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
         parts = lines[k].split()
         label, values = parts[:-7], parts[-7:]
@@ -910,13 +918,7 @@ def test_numbers_with_their_wrapped_rests_on_the_next_line_never_give_a_wrong_nu
         else:
             lines[k : k + 1] = [" ".join([*label, *heads]), " ".join(rests)]
     got = gd.parse("\n".join(lines))
-    want = dict(report.cells())
-    for address, value in got.cells():
-        if value is None:
-            if want[address] is not None:
-                assert _explained(got, address), f"{address} is None without an issue"
-            continue
-        assert value == want[address], f"{address} read {value!r}, the report's is {want[address]!r}"
+    _only_the_reports_numbers(got, report)
 
 
 def test_rests_of_wrapped_numbers_on_the_next_line_are_joined_when_the_table_adds_up() -> None:
