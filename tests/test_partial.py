@@ -977,3 +977,15 @@ def test_a_row_that_does_not_add_up_beside_stray_digits_is_not_read(row: str, fi
         obj = getattr(obj, name)
     assert obj == type(obj)()
     assert any(i.path == address and i.code == "parse.row_unreadable" for i in report.issues)
+
+
+
+def test_a_row_that_adds_up_both_as_printed_and_with_its_rests_joined_is_not_read_as_printed() -> None:
+    """``1.信访举 0 13 0 0 0 0 13`` / ``报投诉类申请 16 16``: 13 … 13 adds up, and so does
+    1316 … 1316 with the rests after the label's rest joined; the table decides, and as
+    printed is never taken.  The text is the one a property test found read as 13 (the
+    next row's ordinal, cut off, stands right after the rests)."""
+    text = (Path(__file__).parent / "fixtures" / "partial" / "rests_after_a_label_around_numbers.txt").read_text("utf-8")
+    assert "（五）不予处理 1.信访举 0 13 0 0 0 0 13\n报投诉类申请 16 16\n2 7 0" in text
+    row = gd.parse(text).applications.not_processed.complaint
+    assert row.commercial in (None, 1316) and row.total in (None, 1316)

@@ -767,6 +767,10 @@ def _rests_after(reader: "_Reader", occ: _Occurrence) -> list[Cell]:
     while k < len(cells) and reader.is_value(cells[k].text):
         rests.append(cells[k])
         k += 1
+    if len(rests) >= len(occ.row.cells):
+        # the digits of the first line only: the next line's may be the next row's
+        # numbers, after its ordinal cut off (``16 16`` / ``2`` ``111`` …)
+        rests = [c for c in rests if c.line == rests[0].line]
     last = occ.values[-1].line
     if not 0 < len(rests) < len(occ.row.cells) or any(
         not _MERGEABLE.fullmatch(c.text) or c.line <= last for c in rests
@@ -1353,7 +1357,7 @@ def recover(
                 issues.append(note)
                 continue
             rests = _rests_after(reader, occ) if row.table == "applications" else []
-            if rests and not as_printed:
+            if rests:  # even when the row adds up as printed: ``13 … 13`` / ``16 16`` is 1316 … 1316
                 # a label printed around its numbers, and after its rest the rests of
                 # numbers wrapped in their cells (pdfplumber: ``一、本年新收政府信息 1475 …
                 # 3996`` / ``公开申请数量 8 1``): joined below, if the table then adds up
@@ -1372,14 +1376,17 @@ def recover(
                 "the row is not read",
                 occ, printed))
             continue
-        if row.table == "applications" and _sums(row, values) is False and _unclaimed_before(reader, occ, owner):
-            # the row does not add up, and numbers no row takes stand just before its
-            # label (``一`` / numbers / ``、本年新收…`` / numbers): its label may be printed
-            # around its numbers, the first lines of cells before, the rests after
+        unclaimed = _unclaimed_before(reader, occ, owner) if row.table == "applications" else 0
+        if unclaimed and _sums(row, values) is False:
+            # numbers no row takes stand just before its label, and the row does not add
+            # up or they are a row's worth (``一`` / numbers / ``、本年新收…`` / numbers,
+            # which may add up by chance): its label may be printed around its numbers,
+            # the first lines of cells before, the rests after
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
-                f"{where}: its numbers ({printed}) do not add up and numbers no row takes stand just before its "
-                "label: its label may be printed around its own numbers, so the row is not read",
+                f"{where}: numbers no row takes stand just before its label ({unclaimed} of them) and its own "
+                f"({printed}) {'do not add up' if _sums(row, values) is False else 'may add up by chance'}: its "
+                "label may be printed around its numbers, so the row is not read",
                 occ, printed))
             continue
         if row.table == "applications" and _sums(row, values) is False and _rests_follow(reader, occ):
