@@ -989,3 +989,15 @@ def test_a_row_that_adds_up_both_as_printed_and_with_its_rests_joined_is_not_rea
     assert "（五）不予处理 1.信访举 0 13 0 0 0 0 13\n报投诉类申请 16 16\n2 7 0" in text
     row = gd.parse(text).applications.not_processed.complaint
     assert row.commercial in (None, 1316) and row.total in (None, 1316)
+
+
+def test_rests_of_every_number_after_a_label_printed_around_them_are_not_a_row() -> None:
+    """``一、 113 187 575 438 353 167 753`` / ``本年新收政府信息公开申请数量 14 8 6 9 02 60 99``:
+    every number wrapped, the label around them; the rests after the label's rest add up
+    by chance (14 + 8 + 6 + 9 + 2 + 60 = 99), but ``02`` is no count.  Found by a long
+    property run."""
+    text = (Path(__file__).parent / "fixtures" / "partial" / "every_number_wrapped_around_its_label.txt").read_text(
+        "utf-8")
+    assert "\n本年新收政府信息公开申请数量 14 8 6 9 02 60 99\n" in text
+    row = gd.parse(text).applications.new_received
+    assert row.natural_person in (None, 11314) and row.total in (None, 75399)

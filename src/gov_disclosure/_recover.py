@@ -78,6 +78,8 @@ _PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
 _DIGITS = re.compile(r"\d[\d,.]*")
 #: A piece of a number broken over lines: digits, perhaps with thousands commas (``14,7``).
 _MERGEABLE = re.compile(r"\d[\d,]*")
+#: A count is never printed with a leading zero (``02``): such a piece is a number's rest.
+_LEADING_ZERO = re.compile(r"0\d[\d,]*")
 
 #: Table 三's rows whose sums the column rules use (by field name).
 _INFLOW = ("new_received", "carried_over")
@@ -1207,6 +1209,15 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) have gaps and stand right under numbers no row takes: they may "
                 "be the rests of numbers wrapped on the line above, so the row is not read",
+                occ, printed))
+            continue
+        if occ.exact and any(_LEADING_ZERO.fullmatch(c.text) for c in occ.values):
+            # ``02``: no count is printed so; the rest of a number wrapped in its cell (a
+            # row with more or fewer pieces than cells is joined or split below)
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) hold a number with a leading zero, the rest of a number "
+                "wrapped in its cell rather than a count: the row is not read",
                 occ, printed))
             continue
         if id(occ) in odd:
