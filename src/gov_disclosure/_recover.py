@@ -1387,20 +1387,19 @@ def recover(
                 "the row is not read",
                 occ, printed))
             continue
-        unclaimed = _unclaimed_before(reader, occ, owner) if row.table == "applications" else 0
-        if unclaimed and _sums(row, values) is False:
-            # numbers no row takes stand just before its label, and the row does not add
-            # up or they are a row's worth (``一`` / numbers / ``、本年新收…`` / numbers,
-            # which may add up by chance): its label may be printed around its numbers,
-            # the first lines of cells before, the rests after
+        fails = row.table == "applications" and _sums(row, values) is False
+        unclaimed = _unclaimed_before(reader, occ, owner) if fails else 0
+        if unclaimed:
+            # the row does not add up, and numbers no row takes stand just before its
+            # label (``一`` / numbers / ``、本年新收…`` / numbers): its label may be printed
+            # around its numbers, the first lines of cells before, the rests after
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
                 f"{where}: numbers no row takes stand just before its label ({unclaimed} of them) and its own "
-                f"({printed}) {'do not add up' if _sums(row, values) is False else 'may add up by chance'}: its "
-                "label may be printed around its numbers, so the row is not read",
+                f"({printed}) do not add up: its label may be printed around its numbers, so the row is not read",
                 occ, printed))
             continue
-        if row.table == "applications" and _sums(row, values) is False and _rests_follow(reader, occ):
+        if fails and _rests_follow(reader, occ):
             # the row does not add up, and bare digits follow its label's rest on the
             # next line (``3.危及“三安全一稳定 5 0 0 0 9 0 1`` / ``” 4``): its last numbers
             # may continue there, cut where the line ends
