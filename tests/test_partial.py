@@ -1001,3 +1001,17 @@ def test_rests_of_every_number_after_a_label_printed_around_them_are_not_a_row()
     assert "\n本年新收政府信息公开申请数量 14 8 6 9 02 60 99\n" in text
     row = gd.parse(text).applications.new_received
     assert row.natural_person in (None, 11314) and row.total in (None, 75399)
+
+
+def test_rests_of_every_number_after_a_label_printed_around_them_are_not_a_row_without_a_leading_zero() -> None:
+    """The same text with rests that add up and hold no leading zero (``2`` for ``02``):
+    the label's first piece ``一、`` and a row's worth of numbers no row takes stand before
+    its rest, which is a whole label; which run is the row's cannot be told."""
+    text = (Path(__file__).parent / "fixtures" / "partial" / "every_number_wrapped_around_its_label.txt").read_text(
+        "utf-8").replace(" 14 8 6 9 02 60 99\n", " 14 8 6 9 2 60 99\n")
+    assert "\n本年新收政府信息公开申请数量 14 8 6 9 2 60 99\n" in text
+    report = gd.parse(text)
+    row = report.applications.new_received
+    assert row.natural_person in (None, 11314) and row.total in (None, 75399)
+    assert any(i.code == "parse.row_unreadable" and i.path == "applications.new_received" and "一、" in i.message
+               for i in report.issues)

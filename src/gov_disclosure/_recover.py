@@ -939,6 +939,29 @@ def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occ
     return unclaimed + sum(runs.values())
 
 
+def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+    """Whether a piece of ``occ``'s label, then as many numbers as its row has cells that
+    no row takes, stand right before its label on earlier lines, so that the piece and the
+    label spell the same row: ``一、 113 … 753`` / ``本年新收政府信息公开申请数量 14 … 99``.
+    The label may be printed around those numbers (its rest is a whole label, the ordinal
+    being optional), and the numbers after it the rests of numbers wrapped in their cells:
+    which run is the row's cannot be told."""
+    cells = reader.cells
+    size = len(occ.row.cells)
+    if _unclaimed_before(reader, occ, owner) != size or occ.start < size + 1:
+        return False
+    run = cells[occ.start - size : occ.start]
+    piece = cells[occ.start - size - 1]
+    if not all(reader.is_value(c.text) for c in run) or piece.text is ROW_END or reader.is_value(piece.text):
+        return False
+    label = []
+    for c in cells[occ.start : occ.end]:
+        if reader.is_value(c.text):
+            break
+        label.append(c.text)
+    return piece.line < cells[occ.start].line and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
+
+
 def _as_int(text: str) -> Optional[int]:
     digits = text.replace(",", "")
     return int(digits) if digits.isdigit() else None
@@ -1209,6 +1232,14 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) have gaps and stand right under numbers no row takes: they may "
                 "be the rests of numbers wrapped on the line above, so the row is not read",
+                occ, printed))
+            continue
+        if _first_piece_before(reader, occ, owner):
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: a piece of its label ({cells[occ.start - len(row.cells) - 1].text}) and a row's worth of "
+                "numbers no row takes stand before its label: the label may be printed around those numbers and "
+                f"the ones after it ({printed}) be the rests of numbers wrapped in their cells: the row is not read",
                 occ, printed))
             continue
         if occ.exact and any(_LEADING_ZERO.fullmatch(c.text) for c in occ.values):
