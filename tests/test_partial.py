@@ -355,11 +355,13 @@ def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain()
 _CAPTIONS = ("三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
 
 
-def _interleave(text: str, rnd: random.Random, across: bool) -> str:
+def _interleave(text: str, rnd: random.Random, across: bool, ordinal_alone: bool = False) -> str:
     """Each group caption of table 三 cut in two and interleaved with row labels as a PDF
     extractor gives a caption column beside a label column: caption piece, label piece,
     the row's numbers, caption piece, label piece.  With ``across``, the caption's two
-    pieces go around two different rows (a caption centred over several rows)."""
+    pieces go around two different rows (a caption centred over several rows).  With
+    ``ordinal_alone``, a label's ordinal is a line of its own and the rest of its first
+    piece two more (``1.`` / ``本`` / ``机关``: pypdfium2 on a narrow label column)."""
     lines = text.split("\n")
     for caption in _CAPTIONS:
         if caption not in lines:
@@ -376,7 +378,13 @@ def _interleave(text: str, rnd: random.Random, across: bool) -> str:
         # a piece that is only an ordinal (``1.``) reads as a number piece: not cut there
         cut_label = rnd.choice([k for k in range(1, len(label)) if not re.fullmatch(r"[\d.、]+", label[:k])])
         numbers = lines[first + 1 : first + size]
-        block = [caption[:cut], label[:cut_label], *numbers]
+        head = [label[:cut_label]]
+        ordinal = re.match(r"\d{1,2}[.、]", label)
+        if ordinal_alone and ordinal and cut_label > ordinal.end():
+            rest = label[ordinal.end() : cut_label]
+            split = rnd.randrange(0, len(rest))
+            head = [ordinal.group(), *(p for p in (rest[:split], rest[split:]) if p)]
+        block = [caption[:cut], *head, *numbers]
         if across:
             block += [label[cut_label:]]
             lines[at : first + size] = block
@@ -390,13 +398,13 @@ def _interleave(text: str, rnd: random.Random, across: bool) -> str:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
-@given(report=reports(consistent=True), across=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@given(report=reports(consistent=True), across=st.booleans(), alone=st.booleans(), seed=st.integers(0, 2**32 - 1))
 def test_labels_interleaved_with_their_group_caption_never_give_a_wrong_number(
-    report: gd.Report, across: bool, seed: int
+    report: gd.Report, across: bool, alone: bool, seed: int
 ) -> None:
-    text = _interleave(render(report, "newline"), random.Random(seed), across)
+    text = _interleave(render(report, "newline"), random.Random(seed), across, ordinal_alone=alone)
     got = gd.parse(text)
-    _check_against(got, report, "interleaved" + (" across rows" if across else ""))
+    _check_against(got, report, "interleaved" + (" across rows" if across else "") + (", ordinal alone" if alone else ""))
 
 
 def test_a_label_interleaved_with_its_group_caption_is_read() -> None:
@@ -405,6 +413,17 @@ def test_a_label_interleaved_with_its_group_caption_is_read() -> None:
     want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
     text = _interleave(render(want, "newline"), random.Random(7), across=False)
     assert "（四）无法提供" not in text
+    report = gd.parse(text)
+    assert report == want
+
+
+def test_a_label_interleaved_with_its_caption_whose_ordinal_is_alone_is_read() -> None:
+    """``(四`` / ``)无`` / ``1.`` / ``本`` / ``机关`` / numbers / ``法提供`` / ``不掌`` …
+    (pypdfium2): the ordinal alone looks like a piece of a number; it joins the label piece
+    after it because the pieces before the numbers start exactly one row's label."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = _interleave(render(want, "newline"), random.Random(7), across=False, ordinal_alone=True)
+    assert re.search(r"\n1\.\n本\n?", text) or re.search(r"\n1\.\n\S+\n", text)
     report = gd.parse(text)
     assert report == want
 

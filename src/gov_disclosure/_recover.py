@@ -274,6 +274,7 @@ class _Reader:
         # the captions of row groups, for labels interleaved with them (see _interleaved)
         self.caption_prefixes, self.caption_suffixes, self.caption_re = _captions(compiled)
         self.review_names = {str(t.name) for t in self.review}
+        self._forms: Optional[list[str]] = None  # the rows' printed labels, when first asked
 
     # -- classification ---------------------------------------------------------------
 
@@ -654,7 +655,12 @@ class _Reader:
         for j in range(k + 1, min(k + _MAX_NARROW_JOIN, len(cells))):
             nxt = cells[j].text
             if nxt is ROW_END or (self.is_value(nxt) and nxt[0] < "\u2e80"):
-                return False  # a number ends the label (a CJK mark such as 无 may be a piece of it)
+                # a number ends the label (a CJK mark such as 无 may be a piece of it); the
+                # label may go on after the row's numbers (``1.`` / ``本`` / ``机关`` / numbers /
+                # ``法提供`` / ``不掌`` …, interleaved with its caption): the ordinal joins
+                # when the pieces before the numbers start a row's label (the row is
+                # read only when its caption and label are then found whole)
+                return nxt is not ROW_END and self._starts_a_label(text[len(cells[k].text):])
             text += nxt
             parts = self.tokenize(text)
             if not parts and _QUOTES.search(text):  # quotation marks moved within the label
@@ -662,6 +668,15 @@ class _Reader:
             if parts and len(parts) == 1 and parts[0][0] in self.labels:
                 return True
         return False
+
+    def _starts_a_label(self, text: str) -> bool:
+        """Whether ``text`` starts the printed label of a row."""
+        if not text:
+            return False
+        if self._forms is None:
+            patterns = dict(self.compiled.lexer.patterns)
+            self._forms = [printed_form(patterns[t].pattern) for t in self.labels if t in patterns]
+        return any(form.startswith(text) for form in self._forms)
 
     # -- choosing -------------------------------------------------------------------------
 
