@@ -1034,3 +1034,74 @@ def test_rests_of_every_number_after_a_label_printed_around_them_are_not_a_row_w
     assert row.natural_person in (None, 11314) and row.total in (None, 75399)
     assert any(i.code == "parse.row_unreadable" and i.path == "applications.new_received" and "一、" in i.message
                for i in report.issues)
+
+
+def _cells_at_two_heights(text: str, rnd: random.Random, rows: int, order: str) -> str:
+    """Some table-三 rows laid out in character columns (``pdftotext -layout``), each
+    over three lines as a label wrapped in its cell gives it, with some of the row's
+    numbers a line higher than the others (cells whose contents sit at different
+    heights: ``(二)部分公开(区分处理的,只计这一情      16`` / ``0  3  9  4  0  0``).  Every
+    number stands at its column.  ``order`` says which cells go higher: ``total`` (the
+    总计 column only), ``some`` (any), ``before`` (the higher line printed after the
+    lower one, so the text's order and the columns' differ twice)."""
+    lines = render(text, "space").split("\n") if not isinstance(text, str) else text.split("\n")
+    three = _table_three_rows(lines)
+    for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
+        parts = lines[k].split()
+        label, values = "".join(parts[:-7]), parts[-7:]
+        cut = max(1, len(label) // 3)
+        pieces = [label[:cut], label[cut : 2 * cut], label[2 * cut :]]
+        if order == "total":
+            high = {6}
+        else:
+            high = set(rnd.sample(range(7), rnd.randint(1, 6)))
+        out = ["", "", ""]
+        for r in range(3):
+            out[r] = pieces[r].ljust(len(label) + 4)
+        for c, value in enumerate(values):
+            r = 0 if c in high else 1
+            out[r] = out[r].ljust(len(label) + 4 + 8 * c) + value
+        if order == "before":
+            out[0], out[1] = out[1], out[0]
+        lines[k : k + 1] = [line.rstrip() for line in out]
+    return "\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=80)
+@given(
+    report=reports(consistent=True),
+    seed=st.integers(0, 2**32 - 1),
+    rows=st.integers(1, 5),
+    order=st.sampled_from(["total", "some", "before"]),
+)
+def test_cells_at_two_heights_in_columns_never_give_a_wrong_number(
+    report: gd.Report, seed: int, rows: int, order: str
+) -> None:
+    """Table-三 rows in character columns with some numbers a line above the others: a
+    row is read in its columns' order only when that order alone adds up and the whole
+    table then adds up; every number read is the report's."""
+    text = _cells_at_two_heights(render(report, "space"), random.Random(seed), rows, order)
+    _only_the_reports_numbers(gd.parse(text), report)
+
+
+def test_numbers_apart_from_their_label_over_lines_of_different_lengths_are_not_taken_in_printed_order() -> None:
+    """``(四)无法提供   0   0   0   1`` / ``1.本机关不掌   0   0   1`` / ``握相关…``: the row's
+    numbers at two heights, printed 0 0 0 1 0 0 1 but standing in the columns 0 0 0 0 1 0 1.
+    Read as numbers apart from their label (pdftotext's reading order), the order printed
+    added up and gave 1 to the wrong column; found by the property test above."""
+    data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
+
+    def zero(o: object) -> object:
+        if isinstance(o, dict):
+            return {k: zero(v) for k, v in o.items()}
+        return 0 if isinstance(o, int) and not isinstance(o, bool) else o
+
+    data["applications"] = zero(data["applications"])
+    for row in (data["applications"]["new_received"], data["applications"]["unable"]["not_held"]):
+        row["legal_services"] = row["total"] = 1
+    report = gd.Report.from_dict(data)
+    text = _cells_at_two_heights(render(report, "space"), random.Random(0), 1, "some")
+    assert re.search(r"\n（四）无法提供 +0 +0 +0 +1\n1\.本机关不掌 +0 +0 +1\n", text)
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, report)
+    assert got.applications.unable.not_held.social_welfare is None

@@ -1773,6 +1773,10 @@ def _apart(
             numbers = numbers[len(r.cells) :]
         if not all(_sum_allows(r, [c.text for c in g]) is True for r, g in zip(between, groups)):
             continue
+        if any(len(set(Counter(c.line for c in g).values())) > 1 for g in groups):
+            # a row's numbers over lines of different lengths: cells at different heights,
+            # whose order printed need not be their columns' (``0 0 0 1`` / ``0 0 1``)
+            continue
         for r, g in zip(between, groups):
             try:
                 read[r.address] = builder._handlers[r.name]([_token(c, value_type) for c in g])  # noqa: SLF001
