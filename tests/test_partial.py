@@ -1084,6 +1084,44 @@ def test_cells_at_two_heights_in_columns_never_give_a_wrong_number(
     _only_the_reports_numbers(gd.parse(text), report)
 
 
+def test_a_total_printed_a_line_above_its_row_is_read_in_its_column() -> None:
+    """``(二)部分公开(区分处理的,只计这一情      13`` / ``0  0  0  0  9  4`` / ``形,不计其他情形)``:
+    the 总计 cell's number sits a line higher; placed by its column, the row and the
+    whole table add up (``value.inferred``).  With the 总计 in another column, the row
+    does not add up in the columns' order and is not read."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（二）部分公开"))
+    *numbers, total = lines[k].split()[-7:]
+    assert int(total) and len(set(numbers)) > 1
+    at = 30
+    low = " " * at + "".join(n.ljust(8) for n in numbers)
+    for column, read in ((at + 8 * 6, True), (at + 8 * 6 - 3, True), (at + 8 * 2 + 3, False)):
+        high = "（二）部分公开（区分处理的，只计这一情".ljust(column) + total
+        lines[k : k + 1] = [high, low.rstrip(), "形，不计其他情形）"]
+        report = gd.parse("\n".join(lines))
+        del lines[k + 1 : k + 3]
+        row = report.applications.partially_granted
+        if read:
+            assert report.applications == want.applications, column
+            (note,) = [i for i in report.issues if i.path == "applications.partially_granted"]
+            assert note.code == "value.inferred" and "columns they stand at" in note.message
+        else:
+            assert row == type(row)(), column
+
+
+def test_a_caption_and_label_in_columns_with_a_number_a_line_higher_are_read() -> None:
+    """``pdftotext -layout`` of the official template: ``(六)其 1.申请人无正当理由逾期不补正、  18`` /
+    ``他处理 行政机关不再处理其政府信息公开 4 5 9 0 0 0`` / ``申请``, and ``三、本`` / ``年度办 (二)部分公开…  16``
+    / ``0 3 9 4 0 0`` / ``理结果 形,不计其他情形)``: caption and label in two columns, the
+    总计 a line above the other numbers."""
+    text = (CORPUS / "tplpdf-pdftotext-layout" / "00-2021-township.txt").read_text("utf-8")
+    expected = gd.Report.from_json((EXPECTED / "00-2021-township.json").read_text("utf-8"))
+    got = gd.parse(text)
+    assert got.applications == expected.applications
+    assert got.complete
+
+
 def test_numbers_apart_from_their_label_over_lines_of_different_lengths_are_not_taken_in_printed_order() -> None:
     """``(四)无法提供   0   0   0   1`` / ``1.本机关不掌   0   0   1`` / ``握相关…``: the row's
     numbers at two heights, printed 0 0 0 1 0 0 1 but standing in the columns 0 0 0 0 1 0 1.

@@ -518,6 +518,14 @@ class _Reader:
         label = cells[j].text
         while k < n and k - i < _MAX_NARROW_JOIN:
             cell = cells[k]
+            if cell.text is not ROW_END and self.is_value(cell.text) and cell.line > values[-1].line:
+                # more of the row's numbers on the next line, after the pieces there (a
+                # cell whose number sits a line higher than its neighbours': ``(六)其
+                # 1.申请人… 18`` / ``他处理 行政机关… 4 5 9 0 0 0``)
+                while k < n and self.is_value(cells[k].text) and cells[k].line == cell.line:
+                    values.append(cells[k])
+                    k += 1
+                continue
             if cell.text is ROW_END or self.is_value(cell.text) or cell.line == line:
                 return None
             if cell.column < label_column - 1:
@@ -643,6 +651,14 @@ class _Reader:
                 m = j + 1
                 while m < n and cells[m].line == cells[j].line:
                     m += 1
+                while m < n and self.is_value(cells[m].text) and beside:
+                    # a line of numbers only, in text laid out in characters: the caption's
+                    # column is empty there (a row's numbers a line below its label)
+                    line = cells[m].line
+                    while m < n and cells[m].line == line and self.is_value(cells[m].text):
+                        m += 1
+                    if m < n and cells[m].line == line:
+                        m = n  # text after the numbers: not a line of numbers only
                 if m < n and cells[m].text is not ROW_END and not self.is_value(cells[m].text):
                     walk(m, pos + t, now)
 
@@ -975,6 +991,23 @@ def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _O
             break
         label.append(c.text)
     return piece.line < cells[occ.start].line and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
+
+
+def _uneven_orders(occ: _Occurrence) -> list[list[Cell]]:
+    """The orders of an uneven run's numbers (over lines of different lengths) in which
+    its row adds up: the order printed, and the order of the character columns the
+    numbers start at when the text keeps them (``pdftotext -layout``: no two numbers
+    overlap in columns).  Each distinct order once; only whole numbers and dashes."""
+    values = occ.values
+    if not all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values) or not any(
+        _PLAIN.fullmatch(c.text) for c in values
+    ):
+        return []
+    orders = [list(values)]
+    placed = sorted(values, key=lambda c: c.column)
+    if all(b.column > a.column + len(a.text) for a, b in zip(placed, placed[1:])) and placed != orders[0]:
+        orders.append(placed)
+    return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
 
 
 def _as_int(text: str) -> Optional[int]:
@@ -1342,15 +1375,13 @@ def recover(
                 occ, printed))
             continue
         if not occ.aligned:
-            if (
-                row.table == "applications"
-                and all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in occ.values)
-                and any(_PLAIN.fullmatch(c.text) for c in occ.values)
-                and _sums(row, [_as_int(c.text) for c in occ.values]) is True
-            ):
-                # in the order printed the row adds up: read if the whole table then adds
-                # up too, which pins every number to its column (below)
-                uneven[row.address] = occ
+            orders = _uneven_orders(occ) if row.table == "applications" else []
+            if len(orders) == 1:
+                # in the order printed, or in the order of the columns the numbers stand
+                # at (a cell whose number sits a line higher: ``…只计这一情   16`` /
+                # ``0 3 9 4 0 0``), and in only one of them, the row adds up: read if the
+                # whole table then adds up too, which pins every number to its column
+                uneven[row.address] = _Occurrence(row, occ.order, occ.start, occ.end, orders[0], cells[occ.start])
                 continue
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
@@ -1654,11 +1685,15 @@ def _split_glued(
                 occ, printed))
             continue
         read[address] = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
-        first = occ.values[0]
+        in_print = sorted(occ.values, key=lambda c: (c.line, c.column))
+        first = in_print[0]
+        order = "printed" if in_print == occ.values else "of the columns they stand at"
+        printed = " ".join(c.text for c in in_print)
         issues.append(Issue(
             "value.inferred", "warning",
             f"{where}: its numbers are printed over lines of different lengths ({printed}); they are taken in "
-            "the order printed because the row's sum and every column rule of the table hold with them",
+            f"the order {order} ({' '.join(c.text for c in occ.values)}) because the row's sum and every column "
+            "rule of the table hold with them",
             address, line=first.line, column=first.column, printed=printed))
     for address, occ in glued.items():
         row = occ.row
