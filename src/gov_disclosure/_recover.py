@@ -30,6 +30,7 @@ Every row that is not read this way has ``None`` cells and an issue saying why
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional, Sequence
@@ -275,6 +276,7 @@ class _Reader:
         self.caption_prefixes, self.caption_suffixes, self.caption_re = _captions(compiled)
         self.review_names = {str(t.name) for t in self.review}
         self._forms: Optional[list[str]] = None  # the rows' printed labels, when first asked
+        self._wide: Optional[dict[tuple[int, int], int]] = None  # see wide_before
 
     # -- classification ---------------------------------------------------------------
 
@@ -685,6 +687,20 @@ class _Reader:
                 return True
         return False
 
+    def wide_before(self, cell: Cell) -> int:
+        """How many wide (CJK) characters the cells before ``cell`` on its line hold: what
+        its column grows by when such a character is two columns wide, as a page shows it."""
+        if self._wide is None:
+            self._wide = {}
+            count: dict[int, int] = {}
+            for c in self.cells:
+                if c.text is ROW_END:
+                    continue
+                self._wide[(c.line, c.column)] = count.get(c.line, 0)
+                count[c.line] = count.get(c.line, 0) + sum(
+                    unicodedata.east_asian_width(ch) in "WF" for ch in c.text)
+        return self._wide.get((cell.line, cell.column), 0)
+
     def _starts_a_label(self, text: str) -> bool:
         """Whether ``text`` starts the printed label of a row."""
         if not text:
@@ -993,20 +1009,26 @@ def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _O
     return piece.line < cells[occ.start].line and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
 
 
-def _uneven_orders(occ: _Occurrence) -> list[list[Cell]]:
+def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
     """The orders of an uneven run's numbers (over lines of different lengths) in which
     its row adds up: the order printed, and the order of the character columns the
     numbers start at when the text keeps them (``pdftotext -layout``: no two numbers
-    overlap in columns).  Each distinct order once; only whole numbers and dashes."""
+    overlap in columns, and the order is the same whether a CJK character before them
+    is one column wide or two).  Each distinct order once; only whole numbers and dashes."""
     values = occ.values
     if not all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values) or not any(
         _PLAIN.fullmatch(c.text) for c in values
     ):
         return []
     orders = [list(values)]
-    placed = sorted(values, key=lambda c: c.column)
-    if all(b.column > a.column + len(a.text) for a, b in zip(placed, placed[1:])) and placed != orders[0]:
-        orders.append(placed)
+    narrow = sorted(values, key=lambda c: c.column)
+    wide = sorted(values, key=lambda c: c.column + reader.wide_before(c))
+    if (
+        narrow == wide
+        and all(b.column > a.column + len(a.text) for a, b in zip(narrow, narrow[1:]))
+        and narrow != orders[0]
+    ):
+        orders.append(narrow)
     return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
 
 
@@ -1375,7 +1397,7 @@ def recover(
                 occ, printed))
             continue
         if not occ.aligned:
-            orders = _uneven_orders(occ) if row.table == "applications" else []
+            orders = _uneven_orders(reader, occ) if row.table == "applications" else []
             if len(orders) == 1:
                 # in the order printed, or in the order of the columns the numbers stand
                 # at (a cell whose number sits a line higher: ``…只计这一情   16`` /
