@@ -355,13 +355,17 @@ def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain()
 _CAPTIONS = ("三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")
 
 
-def _interleave(text: str, rnd: random.Random, across: bool, ordinal_alone: bool = False) -> str:
+def _interleave(
+    text: str, rnd: random.Random, across: bool, ordinal_alone: bool = False, rest_before: bool = False
+) -> str:
     """Each group caption of table 三 cut in two and interleaved with row labels as a PDF
     extractor gives a caption column beside a label column: caption piece, label piece,
     the row's numbers, caption piece, label piece.  With ``across``, the caption's two
     pieces go around two different rows (a caption centred over several rows).  With
     ``ordinal_alone``, a label's ordinal is a line of its own and the rest of its first
-    piece two more (``1.`` / ``本`` / ``机关``: pypdfium2 on a narrow label column)."""
+    piece two more (``1.`` / ``本`` / ``机关``: pypdfium2 on a narrow label column).  With
+    ``rest_before``, the caption's rest comes before the numbers, after the label's first
+    piece (``(六)其他处`` / ``2.申请人…费用、`` / ``理`` / numbers / ``行政机关…``)."""
     lines = text.split("\n")
     for caption in _CAPTIONS:
         if caption not in lines:
@@ -391,6 +395,10 @@ def _interleave(text: str, rnd: random.Random, across: bool, ordinal_alone: bool
             # the caption's rest goes before the label of the next row
             nxt = at + len(block)
             lines[nxt:nxt] = [caption[cut:]]
+        elif rest_before:
+            block[len(block) - len(numbers) : len(block) - len(numbers)] = [caption[cut:]]
+            block += [label[cut_label:]]
+            lines[at : first + size] = block
         else:
             block += [caption[cut:], label[cut_label:]]
             lines[at : first + size] = block
@@ -398,13 +406,30 @@ def _interleave(text: str, rnd: random.Random, across: bool, ordinal_alone: bool
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
-@given(report=reports(consistent=True), across=st.booleans(), alone=st.booleans(), seed=st.integers(0, 2**32 - 1))
+@given(report=reports(consistent=True), across=st.booleans(), alone=st.booleans(), before=st.booleans(),
+       seed=st.integers(0, 2**32 - 1))
 def test_labels_interleaved_with_their_group_caption_never_give_a_wrong_number(
-    report: gd.Report, across: bool, alone: bool, seed: int
+    report: gd.Report, across: bool, alone: bool, before: bool, seed: int
 ) -> None:
-    text = _interleave(render(report, "newline"), random.Random(seed), across, ordinal_alone=alone)
+    text = _interleave(render(report, "newline"), random.Random(seed), across, ordinal_alone=alone, rest_before=before)
     got = gd.parse(text)
-    _check_against(got, report, "interleaved" + (" across rows" if across else "") + (", ordinal alone" if alone else ""))
+    _check_against(got, report, "interleaved" + (" across rows" if across else "") + (", ordinal alone" if alone else "")
+                   + (", caption's rest before the numbers" if before and not across else ""))
+
+
+def test_a_caption_whose_rest_comes_before_the_numbers_is_read() -> None:
+    """``(六)其他处`` / ``2.申请人逾期未按收费通知要求缴纳费用、`` / ``理`` / numbers /
+    ``行政机关不再处理其政府信息公开申请`` (pdfplumber, ``pdftotext -layout``): the caption's
+    and the label's pieces alternate; each is whole only one way."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = _interleave(render(want, "newline"), random.Random(7), across=False, rest_before=True)
+    assert "（四）无法提供" not in text
+    report = gd.parse(text)
+    assert report == want
+    for form in ("libpdf-pdfplumber", "libpdf-pdftotext-layout"):
+        got = gd.parse((CORPUS / form / "00-2021-township.txt").read_text("utf-8"))
+        expected = gd.Report.from_json((EXPECTED / "00-2021-township.json").read_text("utf-8"))
+        assert got.applications.other_processing == expected.applications.other_processing, form
 
 
 def test_a_label_interleaved_with_its_group_caption_is_read() -> None:

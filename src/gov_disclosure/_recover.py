@@ -488,7 +488,70 @@ class _Reader:
                                 row, self.order[row.address], i, k + j + 1, _fill(values, row), cells[i + s])
                     if self._row_of(after[j]) is not None:
                         break  # the next row's label
+        return self._interleaved_anyhow(i, before, values, after, k)
+
+    def _interleaved_anyhow(
+        self, i: int, before: list[str], values: list[Cell], after: list[str], k: int
+    ) -> Optional[_Occurrence]:
+        """:meth:`_interleaved` where the caption's and the label's pieces alternate in
+        any order around the numbers: ``(六)`` / ``其他`` / ``处`` / ``2.申请人…缴纳费用、`` /
+        ``理`` / numbers / ``行政机关不再处理…申请`` (caption ``(六)其他处理``).  Each piece
+        goes whole to the caption or to the label, each keeping its pieces' order; the
+        label has pieces on both sides of the numbers.  The row is found at the fewest
+        pieces after the numbers that complete a whole caption and exactly one row's
+        label, when every way to do so gives the same row (a bounded search)."""
+        pieces = [*before[:8], *after[:8]]
+        if len(before) > 8:
+            return None
+        nb = len(before)
+        caption_full = self.caption_re.fullmatch
+        steps = [0]
+        found: dict[int, set[str]] = {}  # pieces used -> rows
+
+        def walk(idx: int, cap: str, lab: str, sides: int) -> None:
+            steps[0] += 1
+            if steps[0] > _CAPTION_STEPS or idx >= len(pieces):
+                return
+            piece = pieces[idx]
+            side = 1 if idx < nb else 2
+            if cap + piece in self.caption_prefixes:
+                nxt = cap + piece
+                if idx >= nb and sides == 3 and caption_full(nxt) and self._one_label(lab):
+                    found.setdefault(idx + 1, set()).add(self._one_label(lab) or "")
+                walk(idx + 1, nxt, lab, sides)
+            if idx or cap:
+                label = lab + piece
+                if self._label_prefix(label):
+                    if idx >= nb and sides | side == 3 and caption_full(cap) and self._one_label(label):
+                        found.setdefault(idx + 1, set()).add(self._one_label(label) or "")
+                    walk(idx + 1, cap, label, sides | side)
+
+        walk(0, "", "", 0)
+        if not found or steps[0] > _CAPTION_STEPS:
+            return None
+        used = min(found)
+        rows = found[used]
+        if len(rows) != 1:
+            return None
+        row = self.labels[next(iter(rows))]
+        return _Occurrence(row, self.order[row.address], i, k + used - nb, _fill(values, row), self.cells[i])
+
+    def _one_label(self, text: str) -> Optional[str]:
+        """The row-label terminal ``text`` is exactly, if any."""
+        if len(text) < _SHORT:
+            return None
+        parts = self.tokenize(text)
+        if parts and len(parts) == 1 and parts[0][0] in self.labels:
+            return str(parts[0][0])
         return None
+
+    def _label_prefix(self, text: str) -> bool:
+        """Whether ``text`` (its ordinal and quotation marks left out) starts a row's printed label."""
+        bare = _QUOTES.sub("", text)
+        ordinal = _ORDINAL.match(bare)
+        if ordinal:
+            bare = bare[ordinal.end():]
+        return not bare or self._starts_a_label(bare)
 
     def _columned(self, i: int) -> Optional[_Occurrence]:
         """A label and its group's caption in two columns of a table laid out in
@@ -707,7 +770,8 @@ class _Reader:
             return False
         if self._forms is None:
             patterns = dict(self.compiled.lexer.patterns)
-            self._forms = [printed_form(patterns[t].pattern) for t in self.labels if t in patterns]
+            self._forms = [_QUOTES.sub("", printed_form(patterns[t].pattern)) for t in self.labels if t in patterns]
+        text = _QUOTES.sub("", text)
         return any(form.startswith(text) for form in self._forms)
 
     # -- choosing -------------------------------------------------------------------------
