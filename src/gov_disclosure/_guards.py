@@ -1,0 +1,327 @@
+"""The tolerant reader's guards around one row (:mod:`._recover`): where the numbers
+next to a label may be another row's, the rests of numbers wrapped in their cells,
+or a row over lines of different lengths, and where blank cells stand in text
+printed one cell per line."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Mapping, Optional, Sequence
+
+from lark import Token
+
+from . import _lines, _split
+from . import schema as _schema
+from ._build import Built
+from ._grammar import BLANK, MISSING_MARKS
+from ._labels import _depth, _Occurrence, _Reader, _results_caption
+from ._lexer import MAX_JOIN, base_name
+from ._normalize import ROW_END, Cell
+from ._rowsum import _MERGEABLE, _PLAIN, _as_int, _sum_allows, _sums
+from .errors import ParseError
+from .issues import Issue
+
+#: A count is never printed with a leading zero (``02``): such a piece is a number's rest.
+_LEADING_ZERO = re.compile(r"0\d[\d,]*")
+
+
+def _labels_after_numbers(
+    reader: "_Reader", found: Sequence[_Occurrence], bare: Sequence[_Occurrence], owner: dict[int, _Occurrence]
+) -> set[str]:
+    """The tables whose labels may all be printed *after* their numbers: a row's worth of
+    numbers no row takes right before the label of the table's first row, and no number
+    after the label of its last row.  Read label-first, every row of such a table would
+    take the next row's numbers, and each would add up."""
+    late = set()
+    for table in reader.shape.tables:
+        firsts = [o for o in (*found, *bare) if o.row is table.rows[0]]
+        lasts = [o for o in (*found, *bare) if o.row is table.rows[-1]]
+        if not firsts or not lasts or len(table.rows) < 2:
+            continue
+        first = min(firsts, key=lambda o: o.start)
+        last = max(lasts, key=lambda o: o.start)
+        if last.values or last.start <= first.start:
+            continue
+        if _unclaimed_before(reader, first, owner) >= len(first.row.cells):
+            late.add(table.key)
+    return late
+
+
+def _wrapped_in_columns(
+    reader: "_Reader", occ: _Occurrence, row: _schema.Row, builder: Any, value_type: str
+) -> Optional[tuple[Built, Issue]]:
+    """A row laid out in characters whose widest numbers wrapped in their cells: the
+    rest of each is printed on the next line, under its column (``1475 … 3996`` /
+    ``公开申请数量  8 … 1``).  The pieces after the row's label that stand on one line,
+    each under exactly one of the row's numbers, are joined to those; the row is taken
+    only when its own sum then holds (``value.inferred``)."""
+    cells = reader.cells
+    heads = occ.values
+    if len({c.line for c in heads}) != 1:
+        return None
+    k = occ.end
+    tails: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text) and (
+        _PLAIN.fullmatch(cells[k].text) or cells[k].text == BLANK
+    ):
+        if cells[k].text != BLANK:  # the column pass marks the gaps of the line: not cells
+            tails.append(cells[k])
+        k += 1
+    if not tails or len({c.line for c in tails}) != 1 or tails[0].line <= heads[0].line:
+        return None
+    around = [cells[occ.end - 1], *tails] if occ.end and cells[occ.end - 1].line == tails[0].line else tails
+    if any(b.column - a.column - len(a.text) < 2 for a, b in zip(around, around[1:])):
+        return None  # pieces one space apart are not laid out in columns: their places say nothing
+    if k < len(cells) and reader.is_value(cells[k].text):
+        return None
+    texts = [c.text for c in heads]
+    used: set[int] = set()
+    for tail in tails:
+        under = [h for h, head in enumerate(heads)
+                 if head.column <= tail.column <= head.column + len(head.text) and h not in used]
+        if len(under) != 1:
+            return None
+        used.add(under[0])
+        texts[under[0]] += tail.text
+    if any(_split.count_of(t) is None for t in texts) or not _sum_allows(row, texts):
+        return None
+    tokens = [Token(value_type, t, line=c.line, column=c.column) for t, c in zip(texts, heads)]
+    try:
+        built = builder._handlers[row.name](tokens)  # noqa: SLF001
+    except ParseError:
+        return None
+    printed = " ".join(c.text for c in heads) + " / " + " ".join(c.text for c in tails)
+    return built, Issue(
+        "value.inferred", "warning",
+        f"table 三: row {row.label}: numbers wrapped in their cells ({printed}); the rest of each, printed under "
+        f"its column on the next line, is joined to it: {' '.join(texts)}, and the row's sum holds",
+        row.address, line=heads[0].line, column=heads[0].column, printed=printed)
+
+
+def _rests_after(reader: "_Reader", occ: _Occurrence) -> list[Cell]:
+    """The bare digits right after an occurrence that ends with a piece of its label
+    (printed around its numbers), on lines after its numbers, fewer than its cells and
+    followed by no other number: the rests of numbers wrapped in their cells."""
+    cells = reader.cells
+    k = occ.end
+    if not occ.values or k == 0 or reader.is_value(cells[k - 1].text):
+        return []
+    rests: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text):
+        rests.append(cells[k])
+        k += 1
+    if len(rests) >= len(occ.row.cells):
+        # the digits of the first line only: the next line's may be the next row's
+        # numbers, after its ordinal cut off (``16 16`` / ``2`` ``111`` …)
+        rests = [c for c in rests if c.line == rests[0].line]
+    last = occ.values[-1].line
+    if not 0 < len(rests) < len(occ.row.cells) or any(
+        not _MERGEABLE.fullmatch(c.text) or c.line <= last for c in rests
+    ):
+        return []
+    return rests
+
+
+def _rests_follow(reader: "_Reader", occ: _Occurrence) -> bool:
+    """Whether fewer bare digits than the row has cells follow its numbers on a later
+    line, after at most two pieces of text (the rest of its label): the rests of
+    numbers wrapped in their cells may be there."""
+    cells = reader.cells
+    if not occ.values:
+        return False
+    last = occ.values[-1].line
+    k = occ.end
+    text = 0
+    while k < len(cells) and text < 2 and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        text += 1
+        k += 1
+    run = 0
+    while k < len(cells) and reader.is_value(cells[k].text):
+        if not _MERGEABLE.fullmatch(cells[k].text) or cells[k].line <= last:
+            return False
+        run += 1
+        k += 1
+    return 0 < run < len(occ.row.cells)
+
+
+def _digits_after(reader: "_Reader", occ: _Occurrence, size: int) -> bool:
+    """Whether fewer than ``size`` bare numbers follow the row's label on one line of
+    their own: they may be the rest of numbers wrapped in their cells, and then the
+    numbers as printed are not the row's even if they add up."""
+    cells = reader.cells
+    k = occ.end
+    run: list[Cell] = []
+    while k < len(cells) and reader.is_value(cells[k].text):
+        run.append(cells[k])
+        k += 1
+    printed = [c for c in run if c.text != BLANK]
+    return (0 < len(printed) < size and len({c.line for c in run}) == 1
+            and all(_PLAIN.fullmatch(c.text) for c in printed) and printed[0].line > occ.values[-1].line)
+
+
+def _blank_slots(
+    reader: "_Reader",
+    chosen: Sequence[_Occurrence],
+    labelled: Sequence[_Occurrence],
+    where_is: dict[tuple[int, int, str], int],
+    blank: Mapping[int, int],
+) -> tuple[dict[int, list[Cell]], set[int]]:
+    """Rows with blank cells in text printed one cell per line (:mod:`._lines`): for
+    each such occurrence in ``chosen`` (by ``id``), its cells with the blanks in place;
+    and the occurrences whose numbers are all there but whose lines are not what the
+    text's way of printing predicts (an empty line among them, or one too many or
+    too few before the next row), which are not read.
+
+    A row's slots are the lines right after its label; it is read only when the line
+    count from its label to the next cell is what every model of the text's gaps
+    (fitted on the rows printed whole) predicts.  ``labelled`` are all label
+    occurrences (with numbers or without), to know which row the next cell starts.
+    """
+    if not blank:
+        return {}, set()
+    cells = reader.cells
+    per_line = Counter(c.line for c in cells)
+    starts = {o.start: o.row for o in labelled}
+    results = _results_caption(reader.compiled)
+
+    def covered(k: int) -> Optional[int]:
+        """The covered cells before cell ``k``: a row label, a group caption or a header
+        of a table; None for other text (a section heading, narrative), before which
+        the number of empty lines says nothing."""
+        text = cells[k].text
+        if reader.caption_re.fullmatch(text):  # a caption printed where its merged cell starts
+            return 0 if results.fullmatch(text) else 1
+        row = starts.get(k)
+        if row is not None:
+            return _depth(row)
+        parts = reader.tokenize(text) or ()
+        return 0 if len(parts) == 1 and base_name(str(parts[0][0])).endswith("_H") else None
+
+    def label_of(occ: _Occurrence) -> Optional[int]:
+        """The index of the label's last cell, right before the run of numbers."""
+        if not occ.values:
+            return occ.end - 1 if occ.end > occ.start else None
+        first = where_is.get((occ.values[0].line, occ.values[0].column, occ.values[0].text))
+        if first is None or first == 0 or occ.end != first + len(occ.values):
+            return None  # not a run right after the label, or a label piece after it
+        return first - 1
+
+    def layout(occ: _Occurrence) -> Optional[tuple[list[Optional[Cell]], Optional[int]]]:
+        at = label_of(occ)
+        if at is None or occ.end >= len(cells):
+            return None
+        slots = _lines.segment(per_line, blank, cells[at].line + 1, cells[occ.end].line, occ.values)
+        return None if slots is None else (slots, covered(occ.end))
+
+    observed: list[tuple[_Occurrence, int, int]] = []
+    whole: list[_Occurrence] = []
+    odd: set[int] = set()  # whole rows with empty lines among their cells
+    short: list[tuple[_Occurrence, list[Optional[Cell]], Optional[int]]] = []
+    for occ in chosen:
+        size = len(occ.row.cells)
+        if len(occ.values) > size:
+            continue
+        laid = layout(occ)
+        if laid is None:
+            continue
+        slots, cover = laid
+        if len(occ.values) == size:
+            whole.append(occ)
+            if any(s is None for s in slots[:size]):
+                odd.add(id(occ))
+            elif cover is not None:
+                observed.append((occ, len(slots) - size, cover))
+        elif len(slots) >= size:
+            short.append((occ, slots, cover))
+    models = _lines.fit((gap, cover) for _, gap, cover in observed)
+    odd.update(id(occ) for occ, gap, cover in observed if _lines.predicted(models, cover) != gap)
+    if not models or 3 * len(odd) > len(whole):
+        return {}, set()  # the text's rows do not follow one way of printing
+    out: dict[int, list[Cell]] = {}
+    for occ, slots, cover in short:
+        size = len(occ.row.cells)
+        if any(s is not None for s in slots[size:]):
+            continue
+        # the lines up to the next cell are what the model predicts, or the row's last
+        # cell is a number on the row's last line (the row's own lines are all there;
+        # what follows, a heading or prose, is not a row)
+        if (cover is None or _lines.predicted(models, cover) != len(slots) - size) and slots[size - 1] is None:
+            continue
+        line = cells[label_of(occ) or 0].line
+        out[id(occ)] = [s if s is not None else Cell(BLANK, line + 1 + k, blank[line + 1 + k])
+                        for k, s in enumerate(slots[:size])]
+    return out, odd
+
+
+def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
+    """How many numbers stand right before ``occ``'s label (captions between skipped)
+    that no row takes: ``owner`` maps the cell index of each number a chosen row's run
+    holds to that row's occurrence; a run with more numbers than its row's cells leaves
+    the ones beyond its count unclaimed."""
+    cells = reader.cells
+    k = occ.start - 1
+    skipped = 0
+    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
+            return 0  # another row's label: the numbers before it are that row's business
+        k -= 1
+        skipped += 1
+    end = k + 1
+    while k >= 0 and reader.is_value(cells[k].text):
+        k -= 1
+    unclaimed = 0
+    runs: dict[int, int] = {}
+    for index in range(k + 1, end):
+        run = owner.get(index)
+        if run is None:
+            unclaimed += 1
+        else:
+            runs[id(run)] = max(0, len(run.values) - len(run.row.cells))
+    return unclaimed + sum(runs.values())
+
+
+def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+    """Whether a piece of ``occ``'s label, then as many numbers as its row has cells that
+    no row takes, stand right before its label on earlier lines, so that the piece and the
+    label spell the same row: ``一、 113 … 753`` / ``本年新收政府信息公开申请数量 14 … 99``.
+    The label may be printed around those numbers (its rest is a whole label, the ordinal
+    being optional), and the numbers after it the rests of numbers wrapped in their cells:
+    which run is the row's cannot be told."""
+    cells = reader.cells
+    size = len(occ.row.cells)
+    if _unclaimed_before(reader, occ, owner) != size or occ.start < size + 1:
+        return False
+    run = cells[occ.start - size : occ.start]
+    piece = cells[occ.start - size - 1]
+    if not all(reader.is_value(c.text) for c in run) or piece.text is ROW_END or reader.is_value(piece.text):
+        return False
+    label = []
+    for c in cells[occ.start : occ.end]:
+        if reader.is_value(c.text):
+            break
+        label.append(c.text)
+    return piece.line < cells[occ.start].line and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
+
+
+def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
+    """The orders of an uneven run's numbers (over lines of different lengths) in which
+    its row adds up: the order printed, and the order of the character columns the
+    numbers start at when the text keeps them (``pdftotext -layout``: no two numbers
+    overlap in columns, and the order is the same whether a CJK character before them
+    is one column wide or two).  Each distinct order once; only whole numbers and dashes."""
+    values = occ.values
+    if not all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values) or not any(
+        _PLAIN.fullmatch(c.text) for c in values
+    ):
+        return []
+    orders = [list(values)]
+    narrow = sorted(values, key=lambda c: c.column)
+    wide = sorted(values, key=lambda c: c.column + reader.wide_before(c))
+    if (
+        narrow == wide
+        and all(b.column > a.column + len(a.text) for a, b in zip(narrow, narrow[1:]))
+        and narrow != orders[0]
+    ):
+        orders.append(narrow)
+    return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
