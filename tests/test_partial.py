@@ -1168,3 +1168,71 @@ def test_numbers_apart_from_their_label_over_lines_of_different_lengths_are_not_
     got = gd.parse(text)
     _only_the_reports_numbers(got, report)
     assert got.applications.unable.not_held.social_welfare is None
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=80)
+@given(
+    report=reports(consistent=True),
+    seed=st.integers(0, 2**32 - 1),
+    on_label_line=st.booleans(),
+    adds_up=st.booleans(),
+)
+def test_a_label_between_the_two_lines_of_wrapped_numbers_never_gives_a_wrong_number(
+    report: gd.Report, seed: int, on_label_line: bool, adds_up: bool
+) -> None:
+    """A table-三 row whose every number wrapped in its cell, laid out in columns: the
+    first pieces on the line above the label, the rests on the label's line or the next
+    (``14,7 1,99 … 39,9`` / ``一、本年新收…`` / ``58 2 … 61``).  With ``adds_up`` the rests
+    are chosen to add up as a row of their own.  Every number read is the printed one:
+    the pieces joined, or nothing; never the rests alone."""
+    rnd = random.Random(seed)
+    lines = render(report, "space").split("\n")
+    three = _table_three_rows(lines)
+    k = rnd.choice(three)
+    parts = lines[k].split()
+    label = " ".join(parts[:-7])
+    if adds_up:
+        rests = [str(rnd.randint(0, 99)) for _ in range(6)]
+        rests.append(str(sum(map(int, rests))))
+    else:
+        rests = [str(rnd.randint(0, 99)) for _ in range(7)]
+    heads = [str(rnd.randint(1, 99)) for _ in range(7)]
+    printed = [int(h + r) for h, r in zip(heads, rests)]
+    at = len(label) + 6
+    above = " " * at + "".join(h.ljust(8) for h in heads)
+    below = "".join(r.ljust(8) for r in rests)
+    if on_label_line:
+        lines[k : k + 1] = [above.rstrip(), label.ljust(at) + below.rstrip()]
+    else:
+        lines[k : k + 1] = [above.rstrip(), label, " " * at + below.rstrip()]
+    got = gd.parse("\n".join(lines))
+    want = dict(report.cells())
+    row = next(r for r in got.schema.table("applications").rows if label.endswith(r.label.split()[-1]))
+    for cell, value in zip(row.cells, printed):
+        want[f"{row.address}.{cell.name}"] = value
+    for address, value in got.cells():
+        if value is None:
+            if want[address] is not None:
+                assert _explained(got, address), f"{address} is None without an issue"
+            continue
+        assert value == want[address], f"{address} read {value!r}, printed {want[address]!r}"
+
+
+def test_a_label_under_a_line_of_untaken_numbers_is_not_read_from_the_line_below() -> None:
+    """``12  3  45  6  7  8  81`` / ``（二）部分公开`` / ``1  2  3  4  5  6  21``: the lower line
+    adds up as a row, but the label may stand between the two lines of numbers wrapped
+    in their cells (121, 32, 453 …): not read."""
+    base = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(base, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（二）部分公开"))
+
+    def line(xs: list[str]) -> str:
+        return (" " * 30 + "".join(x.ljust(8) for x in xs)).rstrip()
+
+    lines[k : k + 1] = [line(["12", "3", "45", "6", "7", "8", "81"]), "（二）部分公开", line(["1", "2", "3", "4", "5", "6", "21"])]
+    report = gd.parse("\n".join(lines))
+    row = report.applications.partially_granted
+    assert row == type(row)()
+    (issue,) = [i for i in report.issues if i.path == "applications.partially_granted"]
+    assert issue.code == "parse.row_unreadable" and "line of numbers no row takes" in issue.message
+    assert report.applications.new_received == base.applications.new_received

@@ -325,3 +325,22 @@ def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
     ):
         orders.append(narrow)
     return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
+
+
+def _sandwiched(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+    """Whether ``occ``'s label stands under a line of numbers: the line above holds as many
+    numbers as its row has cells, taken by no row, and the row's own numbers are on one
+    line, the label's or the next (``14,7 1,99 … 39,9`` / ``一、本年新收…`` / ``58 2 … 61``:
+    numbers wrapped in their cells, the label centred between their two lines).  Which
+    line is the row's, or whether both are pieces of its numbers, cannot be told."""
+    cells = reader.cells
+    size = len(occ.row.cells)
+    if not occ.exact or occ.start < size or _unclaimed_before(reader, occ, owner) < size:
+        return False
+    label_line = cells[occ.start].line
+    above = cells[occ.start - size : occ.start]
+    if len({c.line for c in above}) != 1 or not all(reader.is_value(c.text) for c in above):
+        return False
+    if above[0].line >= label_line or (occ.start > size and cells[occ.start - size - 1].line == above[0].line):
+        return False
+    return len({c.line for c in occ.values}) == 1 and occ.values[0].line >= label_line

@@ -50,6 +50,7 @@ from ._guards import (
     _labels_after_numbers,
     _rests_after,
     _rests_follow,
+    _sandwiched,
     _unclaimed_before,
     _uneven_orders,
     _wrapped_in_columns,
@@ -174,6 +175,14 @@ def recover(
                 f"{where}: a piece of its label ({cells[occ.start - len(row.cells) - 1].text}) and a row's worth of "
                 "numbers no row takes stand before its label: the label may be printed around those numbers and "
                 f"the ones after it ({printed}) be the rests of numbers wrapped in their cells: the row is not read",
+                occ, printed))
+            continue
+        if _sandwiched(reader, occ, owner):
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: a line of numbers no row takes stands right above its label, as many as it has cells, and "
+                f"its own ({printed}) follow: the label may stand between the two lines of numbers wrapped in their "
+                "cells, so the row is not read",
                 occ, printed))
             continue
         if occ.exact and any(_LEADING_ZERO.fullmatch(c.text) for c in occ.values):
