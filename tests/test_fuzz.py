@@ -445,9 +445,6 @@ def test_source_of_a_number_glued_to_the_next_label() -> None:
     assert line[source.column - 1 : source.column - 1 + 3] == "482"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Source column of a number glued to the end of its row's label is the line's start: the value (10) is "
-    "the printed one, but report.source() gives column 1 instead of 13"))
 def test_source_of_a_number_glued_to_its_label() -> None:
     # found by test_mutated_text: in the newline layout, the line break after a label flipped to a digit
     text = render(gd.parse_file(STANDINS / "a_pipe_page_date.txt"), "newline")

@@ -174,13 +174,24 @@ class CellLexer(Lexer):
                     else:
                         joined, i = self._join(cells, i, accepts)
                         parts = joined or parts or ((text_type, text),)
+            offset = 0
             for kind, value in parts:  # type: ignore[union-attr]
                 tok = new(Token, value)
                 tok.type = keys.get(kind, kind)
                 tok.value = value
                 tok.start_pos = tok.end_pos = None
                 tok.line = tok.end_line = line
-                tok.column = tok.end_column = column
+                if len(parts) > 1:  # type: ignore[arg-type]
+                    # a cell holding several tokens (a label with its number glued on:
+                    # ``4.保护第三方合法权益10``): each at its own place in the line
+                    at = text.find(value, offset)
+                    if at >= 0:
+                        offset = at + len(value)
+                        tok.column = tok.end_column = column + at
+                    else:
+                        tok.column = tok.end_column = column
+                else:
+                    tok.column = tok.end_column = column
                 append(tok)
                 yield tok
             i += 1
