@@ -22,9 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "toolchain"))
 
+from make_corpus import make_report_dict  # noqa: E402
+
 import gov_disclosure as gd  # noqa: E402
 from gov_disclosure.render import render  # noqa: E402
-from make_corpus import make_report_dict  # noqa: E402
 
 
 def flatten(text: str) -> str:

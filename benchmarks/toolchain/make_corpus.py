@@ -22,12 +22,9 @@ from __future__ import annotations
 
 import argparse
 import copy
-import html as _html
 import importlib.metadata
 import json
-import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -36,7 +33,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-import gov_disclosure
 from gov_disclosure import Report
 from gov_disclosure.render import render, table_rows, to_traditional
 from gov_disclosure.render_documents import render_docx, render_html, render_pdf
@@ -516,7 +512,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
         def add(source: str, desc: str, tools: dict[str, Callable[[], str]]) -> None:
             for tool, fn in tools.items():
-                jobs[f"{source}-{tool}"] = (f"{desc} -> {tool}", fn)
+                jobs[f"{source}-{tool}"] = (f"{desc} -> {tool}", fn)  # noqa: B023 - called at once
 
         add("docx", "library render_docx", docx_tools(docx_path, work))
         try:
