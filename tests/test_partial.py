@@ -603,13 +603,15 @@ def test_a_label_after_a_captions_tail_and_around_its_numbers_is_read() -> None:
     assert not [i for i in report.issues if i.path == "applications.partially_granted"]
 
 
-def _two_columns(text: str, width: int, lag: int, tight: bool = False) -> str:
+def _two_columns(text: str, width: int, lag: int, tight: bool = False, high_total: bool = False) -> str:
     """Table 三's group captions and row labels as ``pdftotext -layout`` prints them from
     narrow cells: a caption column and a label column, each wrapped ``width``
     characters a line, the row's numbers on its first line.  With ``lag`` the caption
     starts ``lag`` lines late (a caption centred over its rows runs into the next row).
     With ``tight`` one space separates the columns and the numbers, as pdfplumber and
-    pypdfium2 print them (``(三 1.属 9 0 0 0 0 0 9`` / ``)不 于国`` …)."""
+    pypdfium2 print them (``(三 1.属 9 0 0 0 0 0 9`` / ``)不 于国`` …).  With ``high_total``
+    (not tight) a row under a group caption has only its 总计 on its first line, at its
+    column, and the other six numbers on the second line at theirs (``(六)其 1.申请人…  18`` / ``他处理 行政机关… 4 5 9 0 0 0``)."""
     lines = text.split("\n")
     out: list[str] = []
     caption = ""
@@ -630,14 +632,21 @@ def _two_columns(text: str, width: int, lag: int, tight: bool = False) -> str:
             # an ordinal keeps a character after it (``1.属``): ``1.`` alone reads as a number
             head = width + 1 if re.match(r"\d\.", line) else width
             lab = [line[:head], *(line[c : c + width] for c in range(head, len(line), width))]
-            for r in range(max(len(cap), len(lab))):
+            numbers = "   ".join(b.strip() for b in block)
+            split = numbers.rindex("   ") + 3  # where the 总计 starts among the numbers
+            high = high_total and not tight and bool(cap)  # a row under a group caption
+            for r in range(max(len(cap), len(lab), 2 if high else 1)):
                 left = cap[r] if r < len(cap) else ""
                 right = lab[r] if r < len(lab) else ""
                 row = f"{left} {right}".strip() if tight else f"{left:<{width + 2}}{right}"
                 if r == 0 and tight:
                     row += " " + " ".join(b.strip() for b in block)
+                elif r == 0 and high:
+                    row = row.ljust(pad + 3) + " " * split + numbers[split:]
                 elif r == 0:
-                    row += " " * max(3, pad - len(row)) + "   ".join(b.strip() for b in block)
+                    row += " " * max(3, pad - len(row)) + numbers
+                elif r == 1 and high:
+                    row = row.ljust(pad + 3) + numbers[: split - 3]
                 out.append(row.rstrip())
             caption = ""
             k += 8
@@ -648,12 +657,24 @@ def _two_columns(text: str, width: int, lag: int, tight: bool = False) -> str:
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
-@given(report=reports(consistent=True), width=st.integers(2, 4), lag=st.integers(0, 2))
+@given(report=reports(consistent=True), width=st.integers(2, 4), lag=st.integers(0, 2), high=st.booleans())
 def test_captions_and_labels_in_two_wrapped_columns_never_give_a_wrong_number(
-    report: gd.Report, width: int, lag: int
+    report: gd.Report, width: int, lag: int, high: bool
 ) -> None:
-    text = _two_columns(render(report, "newline"), width, lag)
-    _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}")
+    text = _two_columns(render(report, "newline"), width, lag, high_total=high)
+    _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}{', 总计 a line higher' if high else ''}")
+
+
+def test_captions_and_labels_in_two_columns_with_the_totals_a_line_higher_are_read() -> None:
+    """Every table-三 row under a group caption in two wrapped columns (caption, label) with
+    its 总计 a line above its other six numbers: read by the columns the numbers stand at,
+    confirmed by the whole table once the rows read apart from their labels are in."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = _two_columns(render(want, "newline"), 3, 0, high_total=True)
+    assert re.search(r"\n（三） +1\.属于 +\d+\n不予公 +国家秘 +\d", text)
+    report = gd.parse(text)
+    _check_against(report, want, "two columns, 总计 a line higher")
+    assert report.applications == want.applications
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
