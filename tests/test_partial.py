@@ -1257,3 +1257,43 @@ def test_a_label_under_a_line_of_untaken_numbers_is_not_read_from_the_line_below
     (issue,) = [i for i in report.issues if i.path == "applications.partially_granted"]
     assert issue.code == "parse.row_unreadable" and "line of numbers no row takes" in issue.message
     assert report.applications.new_received == base.applications.new_received
+
+
+def _quoted_in_narrative(text: str, rnd: random.Random, mentions: int) -> str:
+    """``text`` (a ``space`` rendering) with sentences of the narrative quoting row labels
+    and table 四's header with a number after each, as real reports write them
+    (``全年新增公开市政府规章 1 件``, ``政府信息公开行政复议 351 件``), and one table-二 row
+    left out so that the text is read row by row."""
+    lines = text.split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（一）主动公开情况"))
+    words = ["规章", "行政规范性文件", "行政许可", "行政处罚", "政府信息公开行政复议", "行政诉讼", "其他"]
+    for _ in range(mentions):
+        lines.insert(k + 1, f"全年新增公开市政府{rnd.choice(words)} {rnd.randint(0, 999)} 件、市政府及市")
+    rows = [i for i, line in enumerate(lines) if re.match(r"(规章|行政规范性文件|规范性文件|行政许可|行政处罚|行政强制) ", line)]
+    del lines[rnd.choice(rows)]
+    return "\n".join(lines)
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), mentions=st.integers(1, 4))
+def test_labels_quoted_in_the_narrative_never_give_a_wrong_number(report: gd.Report, seed: int, mentions: int) -> None:
+    text = _quoted_in_narrative(render(report, "space"), random.Random(seed), mentions)
+    _only_the_reports_numbers(gd.parse(text), report)
+
+
+def test_a_label_quoted_in_the_narrative_does_not_stand_for_the_tables_row() -> None:
+    """``全年新增公开市政府规章 1 件`` and ``政府信息公开行政复议 351 件`` in the narrative (a real
+    2024 report's words) before a table 二 missing a row: the table's 规章 row, which prints
+    its three numbers, is the one read, and table 四 is its fifteen numbers."""
+    base = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(base, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（一）主动公开情况"))
+    lines[k + 1 : k + 1] = ["府信息 5500 余条，全年新增公开市政府规章 1 件、市政府及市",
+                            "答复），均在法定期限内予以答复。政府信息公开行政复议 351", "件，其中结果维持 72 件。"]
+    del lines[next(i for i, line in enumerate(lines) if line.startswith("行政许可"))]
+    report = gd.parse("\n".join(lines))
+    assert report.active_disclosure.regulations == base.active_disclosure.regulations
+    assert report.active_disclosure.normative_documents == base.active_disclosure.normative_documents
+    assert report.appeals == base.appeals
+    assert report.applications == base.applications
+    assert [i.path for i in report.issues if i.severity == "error"] == ["active_disclosure.licensing"]

@@ -301,7 +301,11 @@ def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _O
         if reader.is_value(c.text):
             break
         label.append(c.text)
-    return piece.line < cells[occ.start].line and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
+    return (
+        piece.line < cells[occ.start].line
+        and reader._row_of(piece.text) is None  # noqa: SLF001 - a label of its own is no piece of this one
+        and reader._row_of(piece.text + "".join(label)) is occ.row  # noqa: SLF001
+    )
 
 
 def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:

@@ -735,15 +735,21 @@ class _Reader:
 
     @staticmethod
     def in_order(found: list[_Occurrence]) -> list[_Occurrence]:
-        """The longest subsequence of label occurrences in strictly increasing template order."""
+        """The longest subsequence of label occurrences in strictly increasing template order;
+        of the longest, the one with the most occurrences followed by exactly their row's
+        count of numbers (a label quoted in the narrative, ``全年新增公开市政府规章 1 件``,
+        is not taken over the table's row that repeats it)."""
         if not found:
             return []
-        best = [1] * len(found)
+        best = [(1, int(o.exact)) for o in found]
         back = [-1] * len(found)
         for j in range(len(found)):
+            exact = int(found[j].exact)
             for i in range(j):
-                if found[i].order < found[j].order and best[i] + 1 > best[j]:
-                    best[j], back[j] = best[i] + 1, i
+                if found[i].order < found[j].order:
+                    score = (best[i][0] + 1, best[i][1] + exact)
+                    if score > best[j]:
+                        best[j], back[j] = score, i
         j = max(range(len(found)), key=lambda x: (best[x], -x))
         chain = []
         while j != -1:
