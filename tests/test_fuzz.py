@@ -141,7 +141,9 @@ def marked_mutation(
         else:
             starts = [0] + [i + 1 for i, c in enumerate(chars) if c == "\n"]
             spans = [(s, (starts[k + 1] - 1 if k + 1 < len(starts) else len(chars))) for k, s in enumerate(starts)]
-            lines = [(chars[s:e], marks[s:e]) for s, e in spans]
+            # each line with the mark of the line break before it (an earlier edit's mark
+            # of an empty line, which has no character of its own, moves with the line)
+            lines = [(chars[s:e], marks[s:e], k > 0 and marks[s - 1]) for k, (s, e) in enumerate(spans)]
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
             if op == "swap":
                 lines[i], lines[j] = lines[j], lines[i]
@@ -150,14 +152,14 @@ def marked_mutation(
             # moving lines moves labels and cells: every line between the two places is touched
             low, high = min(i, j), max(i, j) + (op == "duplicate")
             for k in range(low, min(high, len(lines) - 1) + 1):
-                lines[k] = (lines[k][0], [True] * len(lines[k][0]))
+                lines[k] = (lines[k][0], [True] * len(lines[k][0]), lines[k][2])
             chars, marks = [], []
-            for k, (cs, ms) in enumerate(lines):
+            for k, (cs, ms, brk) in enumerate(lines):
                 if k:
                     chars.append("\n")
                     # an empty line moved has no character to mark: the line break
                     # before it marks it (see _marked_changes)
-                    marks.append(low <= k <= min(high, len(lines) - 1) and not cs)
+                    marks.append(bool(brk) or (low <= k <= min(high, len(lines) - 1) and not cs))
                 chars += cs
                 marks += ms
     return "".join(chars), marks
