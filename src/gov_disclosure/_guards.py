@@ -348,3 +348,20 @@ def _sandwiched(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]
     if above[0].line >= label_line or (occ.start > size and cells[occ.start - size - 1].line == above[0].line):
         return False
     return len({c.line for c in occ.values}) == 1 and occ.values[0].line >= label_line
+
+
+def _among_wrapped(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> Optional[str]:
+    """Why ``occ``'s numbers may be the rests of numbers wrapped in their cells, with the
+    first pieces before its label (:func:`_first_piece_before`, :func:`_sandwiched`), or
+    None."""
+    printed = " ".join(c.text for c in occ.values)
+    if _first_piece_before(reader, occ, owner):
+        piece = reader.cells[occ.start - len(occ.row.cells) - 1].text
+        return (f"a piece of its label ({piece}) and a row's worth of numbers no row takes stand before its label: "
+                f"the label may be printed around those numbers and the ones after it ({printed}) be the rests of "
+                "numbers wrapped in their cells: the row is not read")
+    if _sandwiched(reader, occ, owner):
+        return (f"a line of numbers no row takes stands right above its label, as many as it has cells, and its own "
+                f"({printed}) follow: the label may stand between the two lines of numbers wrapped in their cells, "
+                "so the row is not read")
+    return None

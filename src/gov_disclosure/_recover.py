@@ -44,13 +44,12 @@ from ._build import Built
 from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE
 from ._guards import (
     _LEADING_ZERO,
+    _among_wrapped,
     _blank_slots,
     _digits_after,
-    _first_piece_before,
     _labels_after_numbers,
     _rests_after,
     _rests_follow,
-    _sandwiched,
     _unclaimed_before,
     _uneven_orders,
     _wrapped_in_columns,
@@ -169,21 +168,9 @@ def recover(
                 "be the rests of numbers wrapped on the line above, so the row is not read",
                 occ, printed))
             continue
-        if _first_piece_before(reader, occ, owner):
-            issues.append(_issue(
-                "parse.row_unreadable", row.address,
-                f"{where}: a piece of its label ({cells[occ.start - len(row.cells) - 1].text}) and a row's worth of "
-                "numbers no row takes stand before its label: the label may be printed around those numbers and "
-                f"the ones after it ({printed}) be the rests of numbers wrapped in their cells: the row is not read",
-                occ, printed))
-            continue
-        if _sandwiched(reader, occ, owner):
-            issues.append(_issue(
-                "parse.row_unreadable", row.address,
-                f"{where}: a line of numbers no row takes stands right above its label, as many as it has cells, and "
-                f"its own ({printed}) follow: the label may stand between the two lines of numbers wrapped in their "
-                "cells, so the row is not read",
-                occ, printed))
+        among = _among_wrapped(reader, occ, owner)
+        if among is not None:
+            issues.append(_issue("parse.row_unreadable", row.address, f"{where}: {among}", occ, printed))
             continue
         if occ.exact and any(_LEADING_ZERO.fullmatch(c.text) for c in occ.values):
             # ``02``: no count is printed so; the rest of a number wrapped in its cell (a
