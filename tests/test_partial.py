@@ -678,6 +678,22 @@ def test_captions_and_labels_in_two_columns_with_the_totals_a_line_higher_are_re
     assert report.applications == want.applications
 
 
+def test_a_row_confirmed_again_by_the_whole_table_has_one_verdict() -> None:
+    """The text of the test above with one row that no longer adds up (``13`` printed
+    ``14``): the rows at two heights wait for the whole table twice (before and after the
+    总计 row is read apart from its label) and stay unread, each with one issue, not two."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = _two_columns(render(want, "newline"), 3, 0, high_total=True).split("\n")
+    k = next(i for i, line in enumerate(lines) if line.strip().startswith("2.其他"))
+    assert lines[k].endswith("   13")
+    lines[k] = lines[k][:-2] + "14"
+    report = gd.parse("\n".join(lines))
+    assert report.applications.denied.state_secret.total is None
+    issues = [(i.path, i.code) for i in report.issues]
+    assert ("applications.denied.state_secret", "parse.row_unreadable") in issues
+    assert len(issues) == len(set(issues)), sorted(issues)
+
+
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
 @given(report=reports(consistent=True), width=st.integers(1, 4), lag=st.integers(0, 2))
 def test_captions_fused_with_label_lines_never_give_a_wrong_number(

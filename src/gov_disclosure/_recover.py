@@ -380,21 +380,24 @@ def recover(
                 pass
 
     merges = {a: _merge_broken(o.values, len(o.row.cells)) for a, o in broken.items()}
-    if glued or broken or uneven:
-        issues.extend(_split_glued(glued, chosen, read, shape, builder, value_type, broken, merges, uneven))
+    confirming = (
+        _split_glued(glued, chosen, read, shape, builder, value_type, broken, merges, uneven)
+        if glued or broken or uneven else []
+    )
     # a row whose pieces join one way only has its numbers after its label, even where
     # the table did not confirm the join: not a row printed apart from its numbers
     joinable = [a for a, merge in merges.items() if merge.unique is not None]
     before_apart = set(read)
-    issues.extend(_apart(reader, chosen, found, bare, spans, read, builder, value_type, where_is, [*glued, *joinable]))
-    waiting = [d for d in (glued, broken, uneven) if any(a not in read for a in d)]
-    if set(read) - before_apart and waiting:
+    apart = _apart(reader, chosen, found, bare, spans, read, builder, value_type, where_is, [*glued, *joinable])
+    waiting = [{a: o for a, o in d.items() if a not in read} for d in (glued, broken, uneven)]
+    if set(read) - before_apart and any(waiting):
         # rows read apart from their labels may complete the table that the rows split,
-        # joined or reordered above wait for: confirm those again with the whole table
-        issues.extend(_split_glued(
-            {a: o for a, o in glued.items() if a not in read}, chosen, read, shape, builder, value_type,
-            {a: o for a, o in broken.items() if a not in read}, merges,
-            {a: o for a, o in uneven.items() if a not in read}))
+        # joined or reordered above wait for: confirm those again with the whole table,
+        # whose verdict on them replaces the first one
+        again = {a for d in waiting for a in d}
+        confirming = [i for i in confirming if i.path not in again]
+        confirming += _split_glued(waiting[0], chosen, read, shape, builder, value_type, waiting[1], merges, waiting[2])
+    issues += confirming + apart
     # a row read in the end needs no note that an earlier way of reading it failed
     issues = [i for i in issues if not (i.code == "parse.row_unreadable" and i.path in read)]
 
