@@ -174,6 +174,9 @@ class CellLexer(Lexer):
                     else:
                         joined, i = self._join(cells, i, accepts)
                         parts = joined or parts or ((text_type, text),)
+            # a cell holding several tokens (a label with its number glued on:
+            # ``4.保护第三方合法权益10``) puts each at its own place in the line
+            several = len(parts) > 1  # type: ignore[arg-type]
             offset = 0
             for kind, value in parts:  # type: ignore[union-attr]
                 tok = new(Token, value)
@@ -181,17 +184,10 @@ class CellLexer(Lexer):
                 tok.value = value
                 tok.start_pos = tok.end_pos = None
                 tok.line = tok.end_line = line
-                if len(parts) > 1:  # type: ignore[arg-type]
-                    # a cell holding several tokens (a label with its number glued on:
-                    # ``4.保护第三方合法权益10``): each at its own place in the line
-                    at = text.find(value, offset)
-                    if at >= 0:
-                        offset = at + len(value)
-                        tok.column = tok.end_column = column + at
-                    else:
-                        tok.column = tok.end_column = column
-                else:
-                    tok.column = tok.end_column = column
+                at = text.find(value, offset) if several else -1
+                if at >= 0:
+                    offset = at + len(value)
+                tok.column = tok.end_column = column + max(at, 0)
                 append(tok)
                 yield tok
             i += 1
