@@ -139,6 +139,12 @@ def _gap(text: str, cell: Cell, offset: int) -> list[Cell]:
     return out
 
 
+def _aligned(values: Sequence[Cell]) -> bool:
+    """Whether every line of ``values`` holds as many of them as the others (see
+    :attr:`_Occurrence.aligned`)."""
+    return len(set(Counter(c.line for c in values).values())) <= 1
+
+
 class _Occurrence:
     """A row label found in the text and the run of numbers that follows it."""
 
@@ -163,7 +169,7 @@ class _Occurrence:
         """Every line of the run holds as many numbers as the others: one line, or one
         number per line, or equal groups.  A run whose lines differ (``0 637`` over
         ``0 0 431 0 1068``) comes from a wrapped layout whose columns are uncertain."""
-        return len(set(Counter(c.line for c in self.values).values())) <= 1
+        return _aligned(self.values)
 
 
 #: A row-group caption's pattern opens with the group's optional ordinal:

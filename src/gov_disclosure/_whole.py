@@ -4,7 +4,6 @@ column rule, numbers printed apart from their labels, and table 四."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any, Optional, Sequence
 
 from lark import Token
@@ -12,7 +11,7 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
-from ._labels import _issue, _Occurrence, _Reader
+from ._labels import _aligned, _issue, _Occurrence, _Reader
 from ._normalize import FILLER, Cell
 from ._rowsum import (
     _INFLOW,
@@ -280,7 +279,7 @@ def _apart(
             numbers = numbers[len(r.cells) :]
         if not all(_sum_allows(r, [c.text for c in g]) is True for r, g in zip(between, groups)):
             continue
-        if any(len(set(Counter(c.line for c in g).values())) > 1 for g in groups):
+        if not all(_aligned(g) for g in groups):
             # a row's numbers over lines of different lengths: cells at different heights,
             # whose order printed need not be their columns' (``0 0 0 1`` / ``0 0 1``)
             continue
@@ -358,7 +357,7 @@ def _appeals(
             "appeals", line=run[0].line, column=run[0].column, printed=printed), spans
     if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
         return _appeals_glued(run, table, sizes, builder, value_type, read), spans
-    if len(run) != sum(sizes) or len(set(Counter(c.line for c in run).values())) > 1:
+    if len(run) != sum(sizes) or not _aligned(run):
         return Issue(
             "parse.row_unreadable", "error",
             f"table 四: {len(run)} numbers follow the header (the template has {sum(sizes)}), "
