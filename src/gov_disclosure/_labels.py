@@ -443,12 +443,11 @@ class _Reader:
                     continue  # the label is whole before the numbers: not interleaved
                 for j in range(t, len(after)):
                     text += after[j]
-                    parts = self.tokenize(text)
-                    if parts and len(parts) == 1 and len(text) >= _SHORT:
-                        row = self.labels.get(parts[0][0])
-                        if row is not None:
-                            return _Occurrence(
-                                row, self.order[row.address], i, k + j + 1, _fill(values, row), cells[i + s])
+                    terminal = self._one_label(text)
+                    if terminal is not None:
+                        row = self.labels[terminal]
+                        return _Occurrence(
+                            row, self.order[row.address], i, k + j + 1, _fill(values, row), cells[i + s])
                     if self._row_of(after[j]) is not None:
                         break  # the next row's label
         return self._interleaved_anyhow(i, before, values, after, k)
@@ -463,9 +462,9 @@ class _Reader:
         label has pieces on both sides of the numbers.  The row is found at the fewest
         pieces after the numbers that complete a whole caption and exactly one row's
         label, when every way to do so gives the same row (a bounded search)."""
-        pieces = [*before[:8], *after[:8]]
         if len(before) > 8:
             return None
+        pieces = [*before, *after[:8]]
         nb = len(before)
         caption_full = self.caption_re.fullmatch
         steps = [0]
@@ -476,18 +475,16 @@ class _Reader:
             if steps[0] > _CAPTION_STEPS or idx >= len(pieces):
                 return
             piece = pieces[idx]
-            side = 1 if idx < nb else 2
+            ways = []  # (caption, label, sides of the numbers the label has pieces on)
             if cap + piece in self.caption_prefixes:
-                nxt = cap + piece
-                if idx >= nb and sides == 3 and caption_full(nxt) and self._one_label(lab):
-                    found.setdefault(idx + 1, set()).add(self._one_label(lab) or "")
-                walk(idx + 1, nxt, lab, sides)
-            if idx or cap:
-                label = lab + piece
-                if self._label_prefix(label):
-                    if idx >= nb and sides | side == 3 and caption_full(cap) and self._one_label(label):
-                        found.setdefault(idx + 1, set()).add(self._one_label(label) or "")
-                    walk(idx + 1, cap, label, sides | side)
+                ways.append((cap + piece, lab, sides))
+            if idx and self._label_prefix(lab + piece):  # the first piece starts the caption
+                ways.append((cap, lab + piece, sides | (1 if idx < nb else 2)))
+            for caption, label, on in ways:
+                row = self._one_label(label) if idx >= nb and on == 3 and caption_full(caption) else None
+                if row is not None:
+                    found.setdefault(idx + 1, set()).add(row)
+                walk(idx + 1, caption, label, on)
 
         walk(0, "", "", 0)
         if not found or steps[0] > _CAPTION_STEPS:
