@@ -281,16 +281,16 @@ def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occ
     return unclaimed + sum(runs.values())
 
 
-def _first_piece_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+def _first_piece_before(reader: "_Reader", occ: _Occurrence, unclaimed: int) -> bool:
     """Whether a piece of ``occ``'s label, then as many numbers as its row has cells that
     no row takes, stand right before its label on earlier lines, so that the piece and the
     label spell the same row: ``一、 113 … 753`` / ``本年新收政府信息公开申请数量 14 … 99``.
     The label may be printed around those numbers (its rest is a whole label, the ordinal
     being optional), and the numbers after it the rests of numbers wrapped in their cells:
-    which run is the row's cannot be told."""
+    which run is the row's cannot be told.  ``unclaimed``: :func:`_unclaimed_before`."""
     cells = reader.cells
     size = len(occ.row.cells)
-    if _unclaimed_before(reader, occ, owner) != size or occ.start < size + 1:
+    if unclaimed != size or occ.start < size + 1:
         return False
     run = cells[occ.start - size : occ.start]
     piece = cells[occ.start - size - 1]
@@ -331,15 +331,16 @@ def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
     return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
 
 
-def _sandwiched(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+def _sandwiched(reader: _Reader, occ: _Occurrence, unclaimed: int) -> bool:
     """Whether ``occ``'s label stands under a line of numbers: the line above holds as many
     numbers as its row has cells, taken by no row, and the row's own numbers are on one
     line, the label's or the next (``14,7 1,99 … 39,9`` / ``一、本年新收…`` / ``58 2 … 61``:
     numbers wrapped in their cells, the label centred between their two lines).  Which
-    line is the row's, or whether both are pieces of its numbers, cannot be told."""
+    line is the row's, or whether both are pieces of its numbers, cannot be told.
+    ``unclaimed``: :func:`_unclaimed_before`."""
     cells = reader.cells
     size = len(occ.row.cells)
-    if not occ.exact or occ.start < size or _unclaimed_before(reader, occ, owner) < size:
+    if not occ.exact or occ.start < size or unclaimed < size:
         return False
     label_line = cells[occ.start].line
     above = cells[occ.start - size : occ.start]
@@ -354,13 +355,19 @@ def _among_wrapped(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurren
     """Why ``occ``'s numbers may be the rests of numbers wrapped in their cells, with the
     first pieces before its label (:func:`_first_piece_before`, :func:`_sandwiched`), or
     None."""
+    size = len(occ.row.cells)
+    if occ.start < size:
+        return None
+    unclaimed = _unclaimed_before(reader, occ, owner)
+    if unclaimed < size:
+        return None
     printed = " ".join(c.text for c in occ.values)
-    if _first_piece_before(reader, occ, owner):
-        piece = reader.cells[occ.start - len(occ.row.cells) - 1].text
+    if _first_piece_before(reader, occ, unclaimed):
+        piece = reader.cells[occ.start - size - 1].text
         return (f"a piece of its label ({piece}) and a row's worth of numbers no row takes stand before its label: "
                 f"the label may be printed around those numbers and the ones after it ({printed}) be the rests of "
                 "numbers wrapped in their cells: the row is not read")
-    if _sandwiched(reader, occ, owner):
+    if _sandwiched(reader, occ, unclaimed):
         return (f"a line of numbers no row takes stands right above its label, as many as it has cells, and its own "
                 f"({printed}) follow: the label may stand between the two lines of numbers wrapped in their cells, "
                 "so the row is not read")
