@@ -199,6 +199,16 @@ def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[st
 
 
 @lru_cache(maxsize=None)
+def _label_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> tuple[str, ...]:
+    """The rows' labels as the template prints them, without quotation marks and without a
+    sub-row's ordinal (``本机关不掌握相关政府信息``).  Built once per edition."""
+    patterns = dict(compiled.lexer.patterns)
+    names = {r.name for r in compiled.builder.schema.rows.values()}
+    return tuple(_QUOTES.sub("", printed_form(patterns[t].pattern))
+                 for t, info in gmap.rows.items() if info.size and info.rule in names and t in patterns)
+
+
+@lru_cache(maxsize=None)
 def _caption_forms(compiled: "CompiledEdition") -> tuple[str, ...]:
     """The row-group captions as the template prints them, ordinal included
     (``三、本年度办理结果``, ``(三)不予公开``)."""
@@ -238,7 +248,7 @@ class _Reader:
         # the captions of row groups, for labels interleaved with them (see _interleaved)
         self.caption_prefixes, self.caption_suffixes, self.caption_re = _captions(compiled)
         self.review_names = {str(t.name) for t in self.review}
-        self._forms: Optional[list[str]] = None  # the rows' printed labels, when first asked
+        self.forms = _label_forms(compiled, gmap)
         self._wide: Optional[dict[tuple[int, int], int]] = None  # see wide_before
 
     # -- classification ---------------------------------------------------------------
@@ -728,11 +738,8 @@ class _Reader:
         """Whether ``text`` starts the printed label of a row."""
         if not text:
             return False
-        if self._forms is None:
-            patterns = dict(self.compiled.lexer.patterns)
-            self._forms = [_QUOTES.sub("", printed_form(patterns[t].pattern)) for t in self.labels if t in patterns]
         text = _QUOTES.sub("", text)
-        return any(form.startswith(text) for form in self._forms)
+        return any(form.startswith(text) for form in self.forms)
 
     # -- choosing -------------------------------------------------------------------------
 
