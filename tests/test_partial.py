@@ -604,7 +604,9 @@ def test_a_label_after_a_captions_tail_and_around_its_numbers_is_read() -> None:
     assert not [i for i in report.issues if i.path == "applications.partially_granted"]
 
 
-def _two_columns(text: str, width: int, lag: int, tight: bool = False, high_total: bool = False) -> str:
+def _two_columns(
+    text: str, width: int, lag: int, tight: bool = False, high_total: bool = False, results: bool = False
+) -> str:
     """Table 三's group captions and row labels as ``pdftotext -layout`` prints them from
     narrow cells: a caption column and a label column, each wrapped ``width``
     characters a line, the row's numbers on its first line.  With ``lag`` the caption
@@ -612,7 +614,8 @@ def _two_columns(text: str, width: int, lag: int, tight: bool = False, high_tota
     With ``tight`` one space separates the columns and the numbers, as pdfplumber and
     pypdfium2 print them (``(三 1.属 9 0 0 0 0 0 9`` / ``)不 于国`` …).  With ``high_total``
     (not tight) a row under a group caption has only its 总计 on its first line, at its
-    column, and the other six numbers on the second line at theirs (``(六)其 1.申请人…  18`` / ``他处理 行政机关… 4 5 9 0 0 0``)."""
+    column, and the other six numbers on the second line at theirs (``(六)其 1.申请人…  18`` / ``他处理 行政机关… 4 5 9 0 0 0``).  With ``results``, ``三、本年度办理结果`` is a caption column too, beside
+    ``(一)予以公开`` (the official template's merged cell)."""
     lines = text.split("\n")
     out: list[str] = []
     caption = ""
@@ -620,7 +623,7 @@ def _two_columns(text: str, width: int, lag: int, tight: bool = False, high_tota
     pad = 2 * width + 6
     while k < len(lines):
         line = lines[k].strip()
-        if line in _CAPTIONS and line != "三、本年度办理结果" and not (
+        if line in _CAPTIONS and (results or line != "三、本年度办理结果") and not (
             k + 1 < len(lines) and _NUMBER_LINE.fullmatch(lines[k + 1])
         ):  # (六)其他处理 is a row of its own in the 2019 edition
             caption = line
@@ -658,20 +661,25 @@ def _two_columns(text: str, width: int, lag: int, tight: bool = False, high_tota
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
-@given(report=reports(consistent=True), width=st.integers(2, 4), lag=st.integers(0, 2), high=st.booleans())
+@given(report=reports(consistent=True), width=st.integers(2, 4), lag=st.integers(0, 2), high=st.booleans(),
+       results=st.booleans())
 def test_captions_and_labels_in_two_wrapped_columns_never_give_a_wrong_number(
-    report: gd.Report, width: int, lag: int, high: bool
+    report: gd.Report, width: int, lag: int, high: bool, results: bool
 ) -> None:
-    text = _two_columns(render(report, "newline"), width, lag, high_total=high)
-    _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}{', 总计 a line higher' if high else ''}")
+    text = _two_columns(render(report, "newline"), width, lag, high_total=high, results=results)
+    _check_against(gd.parse(text), report, f"two columns, width {width}, lag {lag}{', 总计 a line higher' if high else ''}"
+                   f"{', 三、本年度办理结果 a column' if results else ''}")
 
 
-def test_captions_and_labels_in_two_columns_with_the_totals_a_line_higher_are_read() -> None:
+@pytest.mark.parametrize("results", [False, True])
+def test_captions_and_labels_in_two_columns_with_the_totals_a_line_higher_are_read(results: bool) -> None:
     """Every table-三 row under a group caption in two wrapped columns (caption, label) with
     its 总计 a line above its other six numbers: read by the columns the numbers stand at,
-    confirmed by the whole table once the rows read apart from their labels are in."""
+    confirmed by the whole table once the rows read apart from their labels are in.  With
+    ``results`` the caption 三、本年度办理结果 is a column beside (一)予以公开, whose numbers (all 0)
+    give the same row in the order printed and in the columns' order."""
     want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
-    text = _two_columns(render(want, "newline"), 3, 0, high_total=True)
+    text = _two_columns(render(want, "newline"), 3, 0, high_total=True, results=results)
     assert re.search(r"\n（三） +1\.属于 +\d+\n不予公 +国家秘 +\d", text)
     report = gd.parse(text)
     _check_against(report, want, "two columns, 总计 a line higher")

@@ -313,7 +313,8 @@ def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
     its row adds up: the order printed, and the order of the character columns the
     numbers start at when the text keeps them (``pdftotext -layout``: no two numbers
     overlap in columns, and the order is the same whether a CJK character before them
-    is one column wide or two).  Each distinct order once; only whole numbers and dashes."""
+    is one column wide or two).  Each distinct order of the numbers once (the columns' when
+    both give the same numbers); only whole numbers and dashes."""
     values = occ.values
     if not all(_PLAIN.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values) or not any(
         _PLAIN.fullmatch(c.text) for c in values
@@ -322,12 +323,11 @@ def _uneven_orders(reader: "_Reader", occ: _Occurrence) -> list[list[Cell]]:
     orders = [list(values)]
     narrow = sorted(values, key=lambda c: c.column)
     wide = sorted(values, key=lambda c: c.column + reader.wide_before(c))
-    if (
-        narrow == wide
-        and all(b.column > a.column + len(a.text) for a, b in zip(narrow, narrow[1:]))
-        and narrow != orders[0]
-    ):
-        orders.append(narrow)
+    if narrow == wide and all(b.column > a.column + len(a.text) for a, b in zip(narrow, narrow[1:])):
+        if [c.text for c in narrow] == [c.text for c in values]:
+            orders = [narrow]  # the same numbers either way: each at the column it stands at
+        else:
+            orders.append(narrow)
     return [o for o in orders if _sums(occ.row, [_as_int(c.text) for c in o]) is True]
 
 
