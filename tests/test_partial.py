@@ -1315,3 +1315,22 @@ def test_a_label_quoted_in_the_narrative_does_not_stand_for_the_tables_row() -> 
     assert report.appeals == base.appeals
     assert report.applications == base.applications
     assert [i.path for i in report.issues if i.severity == "error"] == ["active_disclosure.licensing"]
+
+
+def test_numbers_wrapped_over_three_lines_around_a_label_are_not_joined_from_two() -> None:
+    """``3 7 1`` / ``一、本年新收… 0 0 0 0 5 7 1`` / ``2``: the pieces on the label's line
+    and the next add up (5 7 12) but the pieces above are the same numbers' first lines
+    (35 77 112): neither two-line join is read."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("一、本年新收"))
+    label = "一、本年新收政府信息公开申请数量"
+    lines[k : k + 1] = [
+        " " * 56 + "3       7       1",
+        label + " " * 8 + "0       0       0       0       5       7       1",
+        " " * 72 + "2",
+    ]
+    got = gd.parse("\n".join(lines))
+    row = got.applications.new_received
+    assert (row.legal_services, row.other_org, row.total) in ((None, None, None), (35, 77, 112))
+

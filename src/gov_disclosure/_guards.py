@@ -49,16 +49,21 @@ def _labels_after_numbers(
 
 
 def _wrapped_in_columns(
-    reader: "_Reader", occ: _Occurrence, row: _schema.Row, builder: Any, value_type: str
+    reader: "_Reader", occ: _Occurrence, row: _schema.Row, builder: Any, value_type: str,
+    owner: dict[int, _Occurrence],
 ) -> Optional[tuple[Built, Issue]]:
     """A row laid out in characters whose widest numbers wrapped in their cells: the
     rest of each is printed on the next line, under its column (``1475 … 3996`` /
     ``公开申请数量  8 … 1``).  The pieces after the row's label that stand on one line,
     each under exactly one of the row's numbers, are joined to those; the row is taken
-    only when its own sum then holds (``value.inferred``)."""
+    only when its own sum then holds (``value.inferred``), and not when numbers that no
+    row takes stand right before the label: those may be the first lines of the same
+    numbers, wrapped over three lines around a centred label (``3 7 1`` / ``一、本年新收…
+    0 0 0 0 5 7 1`` / ``2`` is 35 77 112), and ``owner`` (see :func:`_unclaimed_before`)
+    tells which numbers rows take."""
     cells = reader.cells
     heads = occ.values
-    if len({c.line for c in heads}) != 1:
+    if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner):
         return None
     k = occ.end
     tails: list[Cell] = []
