@@ -276,7 +276,7 @@ LAYERS = [
     {"errors", "issues", "_labelchars", "schema", "limits"},
     {"model", "_structure"},
     {"_grammar", "_normalize", "_lexer", "_header", "_build", "_diagnostics", "_split", "_lines", "editions"},
-    {"_rowsum", "_labels", "_guards", "_whole"},
+    {"_rowsum", "_labels", "_guards", "_whole", "_grid"},
     {"_read", "_recover", "rules", "validate"},
     {"formats"},  # and every formats.* adapter
     {"records", "output", "render", "render_documents", "strategies"},

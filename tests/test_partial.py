@@ -1317,6 +1317,139 @@ def test_a_label_quoted_in_the_narrative_does_not_stand_for_the_tables_row() -> 
     assert [i.path for i in report.issues if i.severity == "error"] == ["active_disclosure.licensing"]
 
 
+def _narrow_cells(
+    report: gd.Report, rnd: random.Random, width: int, align: str, factor: int, commas: bool, page: Optional[int],
+    damage: str = "none",
+) -> tuple[str, dict[str, int]]:
+    """The ``space`` rendering of ``report`` with table 三 as ``pdftotext -layout`` prints a table of narrow cells: every number
+    (table 三's numbers times ``factor``, perhaps with thousands commas) in pieces of
+    ``width`` characters, one a line, each under its column; the label on one line of
+    its row's band, the pieces of each cell at the top, centred, or anywhere in the band
+    (``align``); from line ``page`` of the table on, the columns moved right (a page
+    break, with its form feed).  ``damage``: ``unbalanced``, one number one more than
+    the report's; ``drop``, a row's lines left out; ``swap``, two rows' lines swapped.
+    Returns the text and the numbers so printed."""
+    lines = render(report, "space").split("\n")
+    rows = _table_three_rows(lines)
+    printed: dict[str, int] = {}
+    table = report.schema.table("applications").rows
+    bands: list[list[str]] = []
+    labels = [" ".join(lines[k].split()[:-7]) for k in rows]
+    left = max(map(len, labels)) + 2
+    shift = rnd.randint(2, 9)
+    bumped = (rnd.randrange(len(rows)), rnd.randrange(7)) if damage == "unbalanced" else None
+    at = 0
+    for n, (k, label) in enumerate(zip(rows, labels)):
+        numbers = [int(p.replace(",", "")) * factor for p in lines[k].split()[-7:]]
+        if bumped is not None and bumped[0] == n:
+            numbers[bumped[1]] += 1
+        shown = [f"{n:,}" if commas else str(n) for n in numbers]
+        pieces = [[s[i : i + width] for i in range(0, len(s), width)] for s in shown]
+        height = max(map(len, pieces))
+        middle = (height - 1) // 2 if align != "anywhere" else rnd.randrange(height)
+        band = [[" "] * (left + 8 * 7) for _ in range(height)]
+        for c, ch in enumerate(label):
+            band[middle][c] = ch
+        for j, cell in enumerate(pieces):
+            top = {"top": 0, "centred": (height - len(cell)) // 2}.get(align, rnd.randint(0, height - len(cell)))
+            for d, piece in enumerate(cell):
+                for c, ch in enumerate(piece):
+                    band[top + d][left + 8 * j + c] = ch
+        out = []
+        for line in band:
+            s = "".join(line).rstrip()
+            if page is not None and at >= page:
+                s = s[:left] + " " * shift + s[left:] if len(s) > left else s
+                if at == page:
+                    s = "\f" + s
+            out.append(s)
+            at += 1
+        bands.append(out)
+        row = next(r for r in table if label.endswith(r.label.split()[-1]))
+        printed.update({f"{row.address}.{c.name}": v for c, v in zip(row.cells, numbers)})
+    spot = rnd.randrange(len(bands) - 1)
+    if damage == "drop":
+        bands[spot] = []
+    elif damage == "swap":
+        bands[spot], bands[spot + 1] = bands[spot + 1], bands[spot]
+    for k, band in reversed(list(zip(rows, bands))):
+        lines[k : k + 1] = band
+    return "\n".join(lines), printed
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=80)
+@given(
+    report=reports(consistent=True),
+    seed=st.integers(0, 2**32 - 1),
+    width=st.integers(1, 4),
+    align=st.sampled_from(["top", "centred"]),
+    factor=st.sampled_from([1, 7, 1013]),
+    commas=st.booleans(),
+    page=st.one_of(st.none(), st.integers(0, 60)),
+    damage=st.sampled_from(["none", "none", "drop", "swap", "unbalanced"]),
+)
+def test_numbers_in_pieces_over_the_lines_of_narrow_cells_never_give_a_wrong_number(
+    report: gd.Report, seed: int, width: int, align: str, factor: int, commas: bool, page: Optional[int], damage: str
+) -> None:
+    """Table 三 of narrow cells laid out in characters (:func:`_narrow_cells`), perhaps
+    with a row's lines left out or two rows' swapped, or one number one more than its row
+    adds up to: every number read is the printed one, whichever lines of pieces the rows
+    take.  (A single line of pieces left out would change the numbers printed.)"""
+    text, printed = _narrow_cells(report, random.Random(seed), width, align, factor, commas, page, damage)
+    lines = text.split("\n")
+    got = gd.parse("\n".join(lines))
+    _only_the_reports_numbers(got, report, printed)
+
+
+@pytest.mark.parametrize("page", [None, 7])
+def test_numbers_in_pieces_over_the_lines_of_narrow_cells_are_read_by_their_columns(page: Optional[int]) -> None:
+    """Every number of table 三 in pieces two characters wide over two or three lines,
+    centred on the label's line: the rows take the lines between labels only one way in
+    which every row and the whole table add up, and table 三 is read whole (with a page
+    break moving the columns, too)."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text, printed = _narrow_cells(want, random.Random(5), 2, "centred", 1013, False, page)
+    assert "\n" + " " * 30 in text and "\f" in text or page is None
+    got = gd.parse(text)
+    assert {a: v for a, v in got.cells() if a.startswith("applications.")} == printed
+    notes = [i for i in got.issues if i.code == "value.inferred" and "column by column" in i.message]
+    assert notes and all(i.path.startswith("applications.") and i.line for i in notes)
+    assert got.appeals == want.appeals and got.active_disclosure == want.active_disclosure
+
+
+def test_a_row_the_columns_contradict_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When a row read row by row disagrees with the character columns (here: the guard
+    against joining only the pieces under a centred label switched off, so row 一 is
+    read from its label's line and the next), the row is not read, with an issue naming
+    both readings."""
+    from gov_disclosure import _guards, _recover
+
+    want = _three_line_row()
+    text, printed = _narrow_cells(want, random.Random(5), 1, "centred", 1, False, None)
+    assert gd.parse(text).applications.new_received.total == printed["applications.new_received.total"]
+    monkeypatch.setattr(_guards, "_unclaimed_before", lambda *args: 0)
+    monkeypatch.setattr(_recover, "_unclaimed_before", lambda *args: 0)
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, want, printed)
+    (issue,) = [i for i in got.issues if i.path == "applications.new_received"]
+    assert issue.code == "parse.row_unreadable" and "readings disagree" in issue.message
+    assert got.applications.new_received.total is None
+
+
+def _three_line_row() -> gd.Report:
+    """The example report with row 一 53 47 37 90 68 38 333 (四 grown to keep every
+    column's balance).  One digit a line, centred, its label's line and the next print
+    3 7 7 0 8 8 3 / 3, which adds up too."""
+    data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
+    apps = data["applications"]
+    names = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
+    new = dict(zip(names, [53, 47, 37, 90, 68, 38, 333]))
+    for name in names:
+        apps["carried_forward"][name] += new[name] - apps["new_received"][name]
+    apps["new_received"] = new
+    return gd.Report.from_dict(data)
+
+
 def test_numbers_wrapped_over_three_lines_around_a_label_are_not_joined_from_two() -> None:
     """``3 7 1`` / ``一、本年新收… 0 0 0 0 5 7 1`` / ``2``: the pieces on the label's line
     and the next add up (5 7 12) but the pieces above are the same numbers' first lines
@@ -1333,4 +1466,60 @@ def test_numbers_wrapped_over_three_lines_around_a_label_are_not_joined_from_two
     got = gd.parse("\n".join(lines))
     row = got.applications.new_received
     assert (row.legal_services, row.other_org, row.total) in ((None, None, None), (35, 77, 112))
+
+
+def test_a_row_under_a_line_of_untaken_pieces_with_more_pieces_below_is_not_joined_from_two() -> None:
+    """``10 10 … 50 10`` / ``一、本年新收… 13 13 … 65 13`` / ``0``: the line above the
+    label holds a row's worth of pieces no row takes, the label's line a row's worth and
+    a third line more (1013 … 5065 10130, wrapped two digits a line).  The label's line and
+    the next join to a row that adds up (13 … 65 130), and with 四 printed the same way the
+    whole table does too: not read so (the guard of the two-line join refuses it, and the
+    character columns would contradict it)."""
+    data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
+    apps = data["applications"]
+
+    def zero(node: dict[str, Any]) -> None:
+        for key, value in node.items():
+            if isinstance(value, dict):
+                zero(value)
+            else:
+                node[key] = 0
+    zero(apps)
+    names = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
+    apps["new_received"] = apps["carried_forward"] = dict(zip(names, [1, 1, 1, 1, 1, 5, 10]))
+    want = gd.Report.from_dict(data)
+    text, printed = _narrow_cells(want, random.Random(0), 2, "top", 1013, False, None)
+    assert "一、本年新收政府信息公开申请数量" + " " * 27 + "13" in text
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, want, printed)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "known risk: a row whose numbers all stand on its label's line and add up, under the first lines of some "
+    "of them (cells wrapped, the label not on the band's first line), is read from the label's line alone; a "
+    "guard on untaken pieces above the label cost 47 corpus cells (rests of the row above look the same)"))
+def test_a_row_under_the_first_lines_of_its_wrapped_numbers_is_not_read_from_its_label_line() -> None:
+    """``10 10`` (over 其他 and 总计) / ``7.属于行政执法案卷 5 6 2 0 0 13 26``: printed 1013 and
+    1026, wrapped two digits a line with the label on the band's second line; the label's
+    line adds up alone (5+6+2+13 = 26) as the whole does (5+6+2+1013 = 1026)."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("7.属于行政执法案卷"))
+    label = "7.属于行政执法案卷"
+    row = label.ljust(30) + "".join(n.ljust(8) for n in "5 6 2 0 0 13 26".split())
+    lines[k : k + 1] = [" " * (30 + 8 * 5) + "10      10", row.rstrip()]
+    got = gd.parse("\n".join(lines)).applications.denied.enforcement_files
+    assert (got.other_org, got.total) in ((None, None), (1013, 1026))
+
+
+def test_the_template_pdfs_layout_text_of_a_city_report_gives_table_three_whole() -> None:
+    """``pdftotext -layout`` of the official template filled with a city's numbers: most
+    numbers in pieces over two or three lines around centred labels, a page break moving
+    the columns mid-row; table 三 comes out whole, by its columns."""
+    text = (CORPUS / "tplpdf-pdftotext-layout" / "02-2021-city.txt").read_text(encoding="utf-8")
+    want = gd.Report.from_json((EXPECTED / "02-2021-city.json").read_text(encoding="utf-8"))
+    got = gd.parse(text)
+    assert got.applications == want.applications
+    columned = {i.path for i in got.issues if i.code == "value.inferred" and "column by column" in i.message}
+    assert "applications.new_received" in columned and len(columned) >= 10
 

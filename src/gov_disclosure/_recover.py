@@ -31,7 +31,9 @@ assembles them from pieces), :mod:`._rowsum` is a row's own arithmetic,
 :mod:`._guards` the checks around one row that refuse it when its numbers may be
 another row's, and :mod:`._whole` the readings only the whole table can confirm
 (rows split, joined or reordered by the column rules, numbers apart from their
-labels, table 四).  This module chooses the label occurrences and decides row by row.
+labels, table 四), and :mod:`._grid` table 三 rebuilt from character columns where
+numbers are printed in pieces over the lines of narrow cells.  This module chooses
+the label occurrences and decides row by row.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE
+from ._grid import rebuild
 from ._guards import (
     _LEADING_ZERO,
     _among_wrapped,
@@ -398,6 +401,17 @@ def recover(
         confirming = [i for i in confirming if i.path not in again]
         confirming += _split_glued(waiting[0], chosen, read, shape, builder, value_type, waiting[1], merges, waiting[2])
     issues += confirming + apart
+    if any(r.address not in read for r in shape.table("applications").rows):
+        # numbers in pieces over the lines of narrow cells, laid out in characters: the
+        # columns and the whole table may place what row by row could not
+        columned, notes = rebuild(reader, [*found, *every_bare], gmap, read, builder, value_type)
+        # a row read otherwise whose numbers the columns contradict is not read after all
+        dropped = {n.path for n in notes if n.code == "parse.row_unreadable"}
+        for path in dropped:
+            del read[path]
+        issues = [i for i in issues
+                  if i.path not in columned and not (i.path in dropped and i.code == "value.inferred")] + notes
+        read.update(columned)
     # a row read in the end needs no note that an earlier way of reading it failed
     issues = [i for i in issues if not (i.code == "parse.row_unreadable" and i.path in read)]
 

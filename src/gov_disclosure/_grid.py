@@ -1,0 +1,390 @@
+"""Table 三 rebuilt from character columns, for the tolerant reader (:mod:`._recover`).
+
+``pdftotext -layout`` of a table with narrow cells prints a wide number in pieces over
+two or three lines, each under its column, and centres the row's label between them::
+
+                                  14,7    1,99   7,51   3,61   7,62   4,45   39,9
+    一、本年新收政府信息公开申请数量
+                                  58      2      9      4      7      1      61
+                                                                             1,14
+    二、上年结转政府信息公开申请数量  0       0      185    405    551    0
+                                                                             1
+
+Every printed line of a table belongs to exactly one row's band, the bands are in the
+template's order, and a row's label stands inside its band.  So the lines of numbers
+between two labels belong to the row above or to the row below, split at one place.
+This pass tries every split, joins each row's pieces column by column (a column's
+pieces top to bottom make its number: ``14,7`` + ``58`` is 14,758), and keeps the
+ways in which every row's pieces make one well-formed number per column and the row
+adds up.  The rows are taken only when in every way kept the whole table also adds up
+(every row sum, the results summing to 总计, the balance per column) and a row has the
+same numbers in all of them; and only when they agree with the rows read otherwise.
+Anything less and the pass reads nothing: its rows stay with the issues the row-by-row
+reading gave them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Optional, Sequence
+
+from lark import Token
+
+from . import schema as _schema
+from ._build import Built
+from ._grammar import MISSING_MARKS, printed_form
+from ._labels import _ORDINAL, _QUOTES, _Occurrence, _Reader
+from ._normalize import ROW_END, Cell
+from ._rowsum import _INFLOW, _OUTFLOW, _TOTAL, _table_adds_up
+from .errors import ParseError
+from .issues import Issue
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._diagnostics import GrammarMap
+    from .editions import CompiledEdition
+
+__all__ = ["rebuild"]
+
+#: A piece of a number as a layout prints it in its column: digits, perhaps with
+#: thousands commas (``14,7``), or a dash for an empty cell.
+_PIECE = re.compile(r"\d[\d,]*")
+#: A whole count as printed: no leading zero, commas every three digits.
+_COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
+#: At most this many ways to split the lines between the labels are weighed.
+_WAYS = 64
+#: A piece stands under a column when it starts within this many characters of the
+#: column's start (``pdftotext`` puts a page's form feed before its first line).
+_SLACK = 1
+
+
+@lru_cache(maxsize=None)
+def _row_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> dict[str, str]:
+    """Each row's label as the template prints it (without quotation marks and a
+    sub-row's ordinal), by address.  Built once per edition."""
+    patterns = dict(compiled.lexer.patterns)
+    by_name = {r.name: r.address for r in compiled.builder.schema.rows.values()}
+    forms: dict[str, str] = {}
+    for terminal, info in gmap.rows.items():
+        if info.size and info.rule in by_name and terminal in patterns:
+            form = _QUOTES.sub("", printed_form(patterns[terminal].pattern))
+            if "^" not in form:
+                forms.setdefault(by_name[info.rule], form)
+    return forms
+
+
+class _Line:
+    """The number pieces of one printed line, left to right."""
+
+    __slots__ = ("number", "pieces")
+
+    def __init__(self, number: int, pieces: list[Cell]) -> None:
+        self.number = number
+        self.pieces = pieces
+
+
+def rebuild(
+    reader: _Reader,
+    occurrences: Sequence[_Occurrence],
+    gmap: "GrammarMap",
+    read: dict[str, Built],
+    builder: Any,
+    value_type: str,
+) -> tuple[dict[str, Built], list[Issue]]:
+    """The rows of table 三 not in ``read`` that the character columns give for certain
+    (see the module's docstring), and a ``value.inferred`` note for each; nothing when
+    the pass is not certain.  When the columns give a row read otherwise other numbers,
+    nothing, and a ``parse.row_unreadable`` issue for each such row (the caller drops
+    those rows)."""
+    shape = reader.shape
+    rows = shape.table("applications").rows
+    if all(r.address in read for r in rows):
+        return {}, []
+    anchors_of = _full_lines(reader.cells, len(rows[0].cells))
+    if len(anchors_of) < 2:
+        return {}, []
+    labels = _label_lines(reader, occurrences, gmap, rows)
+    if labels is None:
+        return {}, []
+    lines = _number_lines(reader, labels)
+    columns = _columns(lines, anchors_of, len(rows[0].cells))
+    if columns is None:
+        return {}, []
+    ways = _ways(rows, labels, lines, columns)
+    if not ways:
+        return {}, []
+    ends = {r.chain[0] for r in rows}
+    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
+    if _TOTAL not in named or not ends.issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
+        return {}, []
+    result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
+    kept = [
+        way for way in ways
+        if _table_adds_up({a: tuple(_count(t) for t, _ in cells) for a, cells in way.items()},
+                          rows, result_rows, named)
+    ]
+    if not kept:
+        return {}, []
+    out: dict[str, Built] = {}
+    notes: list[Issue] = []
+    disagree: list[Issue] = []
+    for row in rows:
+        texts = {tuple(t for t, _ in way[row.address]) for way in kept}
+        if len(texts) != 1:
+            continue
+        cells = kept[0][row.address]
+        tokens = [Token(value_type, t, line=first.line, column=first.column) for t, (first, *_rest) in cells]
+        try:
+            built = builder._handlers[row.name](tokens)  # noqa: SLF001
+        except ParseError:
+            return {}, []
+        printed = " / ".join("+".join(p.text for p in pieces) for _, pieces in cells)
+        joined = " ".join(t for t, _ in cells)
+        first = min((p for _, pieces in cells for p in pieces), key=lambda c: (c.line, c.column))
+        if row.address in read:
+            have = [getattr(read[row.address].obj, c.name) for c in row.cells]
+            if have != [getattr(built.obj, c.name) for c in row.cells]:
+                # one of the two readings is wrong, and neither says which
+                disagree.append(Issue(
+                    "parse.row_unreadable", "error",
+                    f"table 三: row {row.label}: read row by row its numbers are "
+                    f"{' '.join('' if v is None else str(v) for v in have)}, but the character columns, in "
+                    f"which every row and the whole table add up, give {joined} ({printed}): the readings "
+                    "disagree, so the row is not read",
+                    row.address, line=first.line, column=first.column, printed=printed))
+            continue
+        out[row.address] = built
+        notes.append(Issue(
+            "value.inferred", "warning",
+            f"table 三: row {row.label}: its numbers are printed in pieces over several lines, each under its "
+            f"column ({printed}); joined column by column they are {joined}, and only so does every row and the "
+            "whole table add up",
+            row.address, line=first.line, column=first.column, printed=printed))
+    if disagree:
+        return {}, disagree
+    return out, notes
+
+
+def _count(text: str) -> int:
+    """A joined cell's count; a printed dash counts as nothing, as the validator counts it."""
+    return 0 if MISSING_MARKS.fullmatch(text) else int(text.replace(",", ""))
+
+
+def _full_lines(cells: Sequence[Cell], size: int) -> dict[int, tuple[int, ...]]:
+    """The lines that print exactly one piece per column (``size`` numbers, at least two
+    spaces apart), and where each column starts there: ``{line: starts}``."""
+    by_line: dict[int, list[Cell]] = {}
+    for c in cells:
+        if c.text is not ROW_END:
+            by_line.setdefault(c.line, []).append(c)
+    full: dict[int, tuple[int, ...]] = {}
+    for number, line in by_line.items():
+        values = [c for c in line if _PIECE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text)]
+        if len(values) != size or any(not c.text for c in values):
+            continue
+        if all(b.column - a.column - len(a.text) >= 2 for a, b in zip(values, values[1:])):
+            full[number] = tuple(c.column for c in values)
+    return full
+
+
+def _label_lines(
+    reader: _Reader, occurrences: Sequence[_Occurrence], gmap: "GrammarMap", rows: Sequence[_schema.Row]
+) -> Optional[list[int]]:
+    """The line of each row's label, in the template's order, strictly increasing; None
+    when a row's line is not certain.  A label the row-by-row reading found gives its
+    line; a row it did not find is the one line between its neighbours' that holds the
+    start of its label and of no other row's."""
+    found: dict[str, set[int]] = {}
+    for occ in occurrences:
+        if occ.row.table == "applications":
+            found.setdefault(occ.row.address, set()).add(occ.line)
+    # a row found once is placed; a row found more than once (a header cell 其他 or 总计,
+    # a label quoted in the narrative) only between the rows placed around it
+    lines: list[Optional[int]] = [
+        next(iter(found[r.address])) if len(found.get(r.address, ())) == 1 else None for r in rows
+    ]
+    forms = _row_forms(reader.compiled, gmap)
+    table_forms = {r.address: forms.get(r.address, "") for r in rows}
+    placed = list(lines)
+    for k, row in enumerate(rows):
+        if lines[k] is not None:
+            continue
+        low = max((x for x in placed[:k] if x is not None), default=0)
+        high = min((x for x in placed[k + 1:] if x is not None), default=1 << 30)
+        where = {line for line in found.get(row.address, ()) if low < line < high}
+        if not where:
+            where = {
+                c.line for c in reader.cells
+                if low < c.line < high and c.text is not ROW_END and not reader.is_value(c.text)
+                and _starts_only(c.text, row.address, table_forms)
+            }
+        if len(where) != 1:
+            return None
+        lines[k] = where.pop()
+    if any(a is None or b is None or a >= b for a, b in zip(lines, lines[1:])):
+        return None
+    return [x for x in lines if x is not None]
+
+
+def _starts_only(text: str, address: str, forms: dict[str, str]) -> bool:
+    """Whether ``text`` (its ordinal and quotation marks left out) starts the label of
+    the row at ``address``, four characters or more of it, and no other row's."""
+    bare = _QUOTES.sub("", text)
+    ordinal = _ORDINAL.match(bare)
+    if ordinal:
+        bare = bare[ordinal.end():]
+    if len(bare) < 4:
+        return False
+    return [a for a, form in forms.items() if form.startswith(bare)] == [address]
+
+
+def _number_lines(reader: _Reader, labels: list[int]) -> list[_Line]:
+    """The lines of the table's number pieces: between the labels, and the lines of
+    numbers only right above the first label and right below the last."""
+    by_line: dict[int, list[Cell]] = {}
+    for c in reader.cells:
+        if c.text is not ROW_END:
+            by_line.setdefault(c.line, []).append(c)
+    numbered = sorted(by_line)
+
+    def pieces(line: int) -> list[Cell]:
+        return [c for c in by_line[line] if _PIECE.fullmatch(c.text) or (c.text and MISSING_MARKS.fullmatch(c.text))]
+
+    def numbers_only(line: int) -> bool:
+        return bool(pieces(line)) and all(reader.is_value(c.text) for c in by_line[line])
+
+    top = labels[0]
+    for line in reversed([n for n in numbered if n < labels[0]]):
+        if not numbers_only(line):
+            break
+        top = line
+    bottom = labels[-1]
+    for line in (n for n in numbered if n > labels[-1]):
+        if not numbers_only(line):
+            break
+        bottom = line
+    return [_Line(n, pieces(n)) for n in numbered if top <= n <= bottom and pieces(n)]
+
+
+def _columns(lines: list[_Line], anchors_of: dict[int, tuple[int, ...]], size: int) -> Optional[dict[int, list[int]]]:
+    """The column of each piece, by line: each line's pieces against the column starts of
+    the nearest line above and the nearest below that prints every column (a page break
+    moves the columns).  A piece stands under a column when it starts there (within
+    :data:`_SLACK`); a line's first piece left of the second column is the first column's
+    (a long label pushes it).  None when a line fits neither, or the two differently."""
+    full = sorted(anchors_of)
+    out: dict[int, list[int]] = {}
+    for line in lines:
+        above = max((n for n in full if n <= line.number), default=None)
+        below = min((n for n in full if n >= line.number), default=None)
+        fits = {tuple(f) for f in (_fit(line.pieces, anchors_of[n]) for n in {above, below} if n is not None)
+                if f is not None}
+        if len(fits) != 1:
+            return None
+        out[line.number] = list(fits.pop())
+    return out
+
+
+def _fit(pieces: list[Cell], starts: tuple[int, ...]) -> Optional[list[int]]:
+    place: list[int] = []
+    for k, piece in enumerate(pieces):
+        near = [j for j, s in enumerate(starts) if abs(piece.column - s) <= _SLACK]
+        if len(near) == 1:
+            place.append(near[0])
+        elif not near and k == 0 and piece.column < starts[1] - _SLACK:
+            place.append(0)
+        else:
+            return None
+    if any(a >= b for a, b in zip(place, place[1:])):
+        return None
+    return place
+
+
+def _ways(
+    rows: Sequence[_schema.Row], labels: list[int], lines: list[_Line], columns: dict[int, list[int]]
+) -> list[dict[str, list[tuple[str, list[Cell]]]]]:
+    """Every split of the lines between labels that gives each row one well-formed number
+    per column and a sum that holds; at most :data:`_WAYS` of them (none when more)."""
+    n = len(rows)
+    size = len(rows[0].cells)
+    own: list[list[_Line]] = [[] for _ in range(n)]
+    gaps: list[list[_Line]] = [[] for _ in range(n - 1)]
+    for line in lines:
+        if line.number < labels[0]:
+            own[0].append(line)
+        elif line.number > labels[-1]:
+            own[-1].append(line)
+        elif line.number in labels:
+            own[labels.index(line.number)].append(line)
+        else:
+            k = max(i for i, at in enumerate(labels) if at < line.number)
+            gaps[k].append(line)
+
+    def join(k: int, take_above: int, take_below: int) -> Optional[list[tuple[str, list[Cell]]]]:
+        """Row k's cells when it takes the last ``take_above`` lines of the gap above it
+        and the first ``take_below`` of the gap below."""
+        chosen = [*(gaps[k - 1][len(gaps[k - 1]) - take_above:] if k else []), *own[k],
+                  *(gaps[k][:take_below] if k < n - 1 else [])]
+        chosen.sort(key=lambda x: x.number)
+        stacks: list[list[Cell]] = [[] for _ in range(size)]
+        for line in chosen:
+            for piece, column in zip(line.pieces, columns[line.number]):
+                stacks[column].append(piece)
+        cells: list[tuple[str, list[Cell]]] = []
+        for stack in stacks:
+            if not stack:
+                return None
+            text = "".join(p.text for p in stack)
+            if len(stack) == 1 and MISSING_MARKS.fullmatch(text):
+                cells.append((text, stack))
+                continue
+            if not _COUNT.fullmatch(text):
+                return None
+            cells.append((text, stack))
+        counts = [_count(t) for t, _ in cells]
+        if sum(counts[:-1]) != counts[-1]:
+            return None
+        return cells
+
+    joined: dict[tuple[int, int, int], Optional[list[tuple[str, list[Cell]]]]] = {}
+
+    def row_cells(k: int, above: int, below: int) -> Optional[list[tuple[str, list[Cell]]]]:
+        key = (k, above, below)
+        if key not in joined:
+            joined[key] = join(k, above, below)
+        return joined[key]
+
+    def options(k: int) -> range:
+        return range(len(gaps[k]) + 1) if k < n - 1 else range(1)
+
+    # whether rows k … can all be made when row k takes ``above`` lines of the gap above
+    # (from the last row up, so the walk below never enters a dead end)
+    feasible: dict[tuple[int, int], bool] = {}
+    for k in range(n - 1, -1, -1):
+        for above in range(len(gaps[k - 1]) + 1 if k else 1):
+            feasible[(k, above)] = any(
+                row_cells(k, above, below) is not None
+                and (k == n - 1 or feasible[(k + 1, len(gaps[k]) - below)])
+                for below in options(k)
+            )
+    ways: list[dict[str, list[tuple[str, list[Cell]]]]] = []
+    if not feasible[(0, 0)]:
+        return ways
+
+    def walk(k: int, above: int, way: dict[str, list[tuple[str, list[Cell]]]]) -> bool:
+        """Choose the split below row k (row k took ``above`` lines of the gap above)."""
+        for below in options(k):
+            cells = row_cells(k, above, below)
+            if cells is None or (k < n - 1 and not feasible[(k + 1, len(gaps[k]) - below)]):
+                continue
+            way[rows[k].address] = cells
+            if k == n - 1:
+                ways.append(dict(way))
+                if len(ways) > _WAYS:
+                    return False
+            elif not walk(k + 1, len(gaps[k]) - below, way):
+                return False
+            del way[rows[k].address]
+        return True
+
+    return ways if walk(0, 0, {}) else []
