@@ -1523,3 +1523,18 @@ def test_the_template_pdfs_layout_text_of_a_city_report_gives_table_three_whole(
     columned = {i.path for i in got.issues if i.code == "value.inferred" and "column by column" in i.message}
     assert "applications.new_received" in columned and len(columned) >= 10
 
+
+def test_a_row_that_adds_up_with_and_without_the_pieces_under_it_is_not_read() -> None:
+    """``2.申请人逾期未按… 0 0 0 0 0 1 1`` / ``1 1`` under 其他 and 总计, then the next
+    row's label: the pieces may be the rests of this row's numbers (11 11) or the first
+    lines of the next row's, above its label (this row 1 1); both add up, so neither
+    is read."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("2.申请人逾期未按收费"))
+    label = lines[k].split()[0]
+    row = label.ljust(len(label) + 4) + "".join(n.ljust(8) for n in "0 0 0 0 0 1 1".split())
+    at = len(label) + 4 + 8 * 5
+    lines[k : k + 1] = [row.rstrip(), " " * at + "1       1"]
+    got = gd.parse("\n".join(lines)).applications.other_processing.overdue_fee
+    assert (got.other_org, got.total) == (None, None)

@@ -60,7 +60,7 @@ def _wrapped_in_columns(
     row takes stand right before the label: those may be the first lines of the same
     numbers, wrapped over three lines around a centred label (``3 7 1`` / ``一、本年新收…
     0 0 0 0 5 7 1`` / ``2`` is 35 77 112), and ``owner`` (see :func:`_unclaimed_before`)
-    tells which numbers rows take."""
+    tells which numbers rows take; nor when the row adds up without the pieces too."""
     cells = reader.cells
     heads = occ.values
     if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner):
@@ -90,6 +90,10 @@ def _wrapped_in_columns(
         used.add(under[0])
         texts[under[0]] += tail.text
     if any(_split.count_of(t) is None for t in texts) or not _sum_allows(row, texts):
+        return None
+    if _sum_allows(row, [c.text for c in heads]) is True:
+        # the row adds up without the pieces under it too: they may be the first lines
+        # of the next row's numbers, above its label (``0 … 1 1`` / ``1 1`` / ``3.其他 …``)
         return None
     tokens = [Token(value_type, t, line=c.line, column=c.column) for t, c in zip(texts, heads)]
     try:
