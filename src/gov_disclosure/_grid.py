@@ -25,6 +25,7 @@ reading gave them.
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional, Sequence
@@ -53,6 +54,10 @@ _PIECE = re.compile(r"\d[\d,]*")
 _COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
 #: At most this many ways to split the lines between the labels are weighed.
 _WAYS = 64
+#: At most this many lines of numbers between two labels: a number is a few pieces a
+#: line even in the narrowest cell; more is no table of narrow cells (and the splits
+#: to weigh grow with the square of it).
+_GAP = 16
 #: A piece stands under a column when it starts within this many characters of the
 #: column's start (``pdftotext`` puts a page's form feed before its first line).
 _SLACK = 1
@@ -275,8 +280,10 @@ def _columns(lines: list[_Line], anchors_of: dict[int, tuple[int, ...]], size: i
     full = sorted(anchors_of)
     out: dict[int, list[int]] = {}
     for line in lines:
-        above = max((n for n in full if n <= line.number), default=None)
-        below = min((n for n in full if n >= line.number), default=None)
+        at = bisect.bisect_right(full, line.number)
+        above = full[at - 1] if at else None
+        at = bisect.bisect_left(full, line.number)
+        below = full[at] if at < len(full) else None
         fits = {tuple(f) for f in (_fit(line.pieces, anchors_of[n]) for n in {above, below} if n is not None)
                 if f is not None}
         if len(fits) != 1:
@@ -308,17 +315,19 @@ def _ways(
     n = len(rows)
     size = len(rows[0].cells)
     own: list[list[_Line]] = [[] for _ in range(n)]
+    at_label = {line: k for k, line in enumerate(labels)}
     gaps: list[list[_Line]] = [[] for _ in range(n - 1)]
     for line in lines:
         if line.number < labels[0]:
             own[0].append(line)
         elif line.number > labels[-1]:
             own[-1].append(line)
-        elif line.number in labels:
-            own[labels.index(line.number)].append(line)
+        elif line.number in at_label:
+            own[at_label[line.number]].append(line)
         else:
-            k = max(i for i, at in enumerate(labels) if at < line.number)
-            gaps[k].append(line)
+            gaps[bisect.bisect_left(labels, line.number) - 1].append(line)
+    if any(len(gap) > _GAP for gap in gaps):
+        return []
 
     def join(k: int, take_above: int, take_below: int) -> Optional[list[tuple[str, list[Cell]]]]:
         """Row k's cells when it takes the last ``take_above`` lines of the gap above it
