@@ -1538,3 +1538,26 @@ def test_a_row_that_adds_up_with_and_without_the_pieces_under_it_is_not_read() -
     lines[k : k + 1] = [row.rstrip(), " " * at + "1       1"]
     got = gd.parse("\n".join(lines)).applications.other_processing.overdue_fee
     assert (got.other_org, got.total) == (None, None)
+
+
+def test_blank_marks_in_the_gaps_of_a_line_of_pieces_are_no_pieces() -> None:
+    """The column pass writes its blank mark (``∅``) into the empty columns of a line of
+    number pieces (``8 ∅ ∅ ∅ ∅ ∅ 1``): the marks are gaps, not pieces, and table 三 is
+    still read whole by its columns."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text, printed = _narrow_cells(want, random.Random(5), 2, "centred", 1013, False, None)
+    lines = text.split("\n")
+    full = next(line for line in lines if len(re.findall(r"(?<= )\d+", line)) == 7 and not line[0].isspace())
+    starts = [m.start() for m in re.finditer(r"(?<= )\d+", full)]
+    marked = 0
+    for k, line in enumerate(lines):
+        if line.strip() and not re.sub(r"[\d ]", "", line) and len(line.split()) < 7 and len(line) > starts[0]:
+            chars = list(line.ljust(starts[-1] + 1))
+            for s in starts:
+                if chars[s] == " ":
+                    chars[s] = "∅"
+                    marked += 1
+            lines[k] = "".join(chars).rstrip()
+    assert marked > 20
+    got = gd.parse("\n".join(lines))
+    assert {a: v for a, v in got.cells() if a.startswith("applications.")} == printed

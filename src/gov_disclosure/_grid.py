@@ -49,7 +49,7 @@ __all__ = ["rebuild"]
 
 #: A piece of a number as a layout prints it in its column: digits, perhaps with
 #: thousands commas (``14,7``), or a dash for an empty cell.
-_PIECE = re.compile(r"\d[\d,]*")
+_PIECE = re.compile(r"\d[\d,]*|[—–―-]+|/")
 #: A whole count as printed: no leading zero, commas every three digits.
 _COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
 #: At most this many ways to split the lines between the labels are weighed.
@@ -184,8 +184,8 @@ def _full_lines(cells: Sequence[Cell], size: int) -> dict[int, tuple[int, ...]]:
             by_line.setdefault(c.line, []).append(c)
     full: dict[int, tuple[int, ...]] = {}
     for number, line in by_line.items():
-        values = [c for c in line if _PIECE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text)]
-        if len(values) != size or any(not c.text for c in values):
+        values = [c for c in line if _PIECE.fullmatch(c.text)]
+        if len(values) != size:
             continue
         if all(b.column - a.column - len(a.text) >= 2 for a, b in zip(values, values[1:])):
             full[number] = tuple(c.column for c in values)
@@ -253,7 +253,7 @@ def _number_lines(reader: _Reader, labels: list[int]) -> list[_Line]:
     numbered = sorted(by_line)
 
     def pieces(line: int) -> list[Cell]:
-        return [c for c in by_line[line] if _PIECE.fullmatch(c.text) or (c.text and MISSING_MARKS.fullmatch(c.text))]
+        return [c for c in by_line[line] if _PIECE.fullmatch(c.text)]
 
     def numbers_only(line: int) -> bool:
         return bool(pieces(line)) and all(reader.is_value(c.text) for c in by_line[line])
