@@ -360,17 +360,78 @@ def _sandwiched(reader: _Reader, occ: _Occurrence, unclaimed: int) -> bool:
     return len({c.line for c in occ.values}) == 1 and occ.values[0].line >= label_line
 
 
+#: A whole count as printed: no leading zero, commas every three digits.
+_COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
+
+
+def _heads_above(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> Optional[str]:
+    """The lines of number pieces right above ``occ``'s label (captions between skipped)
+    that no row holds as its own, when some of the lowest of them, joined on top of the
+    numbers on the label's line column by column, make a row that adds up too: the
+    first lines of its numbers wrapped in their cells, the label not on the band's first
+    line (``1 … 1`` / ``1.属于国家秘密 0 0 0 4 0 0 4`` is 14 … 14 as well as 4 … 4).  Only
+    in text laid out in characters (``occ``'s numbers on one line, two spaces apart or
+    more); a piece stands over a number when it starts at that number's column (within
+    one character).  The joined pieces shown, or None."""
+    cells = reader.cells
+    values = occ.values
+    size = len(occ.row.cells)
+    if (
+        not occ.exact
+        or len({c.line for c in values}) != 1
+        or any(b.column - a.column - len(a.text) < 2 for a, b in zip(values, values[1:]))
+        or not all(_MERGEABLE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values)
+    ):
+        return None
+    k = occ.start - 1
+    skipped = 0
+    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
+            return None
+        k -= 1
+        skipped += 1
+    above: dict[int, list[Cell]] = {}
+    while k >= 0 and reader.is_value(cells[k].text):
+        run = owner.get(k)
+        if run is not None and cells[k] in run.values[: len(run.row.cells)]:
+            break  # a row's own number
+        if cells[k].text != BLANK:
+            above.setdefault(cells[k].line, []).insert(0, cells[k])
+        k -= 1
+    lines = sorted(line for line in above if line < values[0].line)
+    if not lines or len(lines) != len(above):
+        return None
+    stacks: list[list[str]] = [[c.text] for c in values]
+    for line in reversed(lines):  # the lowest lines first: each suffix of them
+        for piece in above[line]:
+            under = [j for j, c in enumerate(values) if abs(piece.column - c.column) <= 1]
+            if len(under) != 1 or not _MERGEABLE.fullmatch(piece.text):
+                return None
+            stacks[under[0]].insert(0, piece.text)
+        texts = ["".join(stack) for stack in stacks]
+        if all(_COUNT.fullmatch(t) or MISSING_MARKS.fullmatch(t) for t in texts) and len(texts) == size:
+            counts = [0 if MISSING_MARKS.fullmatch(t) else int(t.replace(",", "")) for t in texts]
+            if sum(counts[:-1]) == counts[-1]:
+                return " ".join(texts)
+    return None
+
+
 def _among_wrapped(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> Optional[str]:
     """Why ``occ``'s numbers may be the rests of numbers wrapped in their cells, with the
-    first pieces before its label (:func:`_first_piece_before`, :func:`_sandwiched`), or
-    None."""
+    first pieces before its label (:func:`_heads_above`, :func:`_first_piece_before`,
+    :func:`_sandwiched`), or None."""
     size = len(occ.row.cells)
+    printed = " ".join(c.text for c in occ.values)
+    joined = _heads_above(reader, occ, owner)
+    if joined is not None:
+        return (f"number pieces no row takes stand right above its own ({printed}), under their columns, and joined "
+                f"on top of them they make a row that adds up too ({joined}): they may be the first lines of its "
+                "numbers wrapped in their cells, so the row is not read")
     if occ.start < size:
         return None
     unclaimed = _unclaimed_before(reader, occ, owner)
     if unclaimed < size:
         return None
-    printed = " ".join(c.text for c in occ.values)
     if _first_piece_before(reader, occ, unclaimed):
         piece = reader.cells[occ.start - size - 1].text
         return (f"a piece of its label ({piece}) and a row's worth of numbers no row takes stand before its label: "
