@@ -1317,6 +1317,20 @@ def test_a_label_quoted_in_the_narrative_does_not_stand_for_the_tables_row() -> 
     assert [i.path for i in report.issues if i.severity == "error"] == ["active_disclosure.licensing"]
 
 
+def _cut(number: str, width: int) -> list[str]:
+    """``number`` in pieces of ``width`` characters, as a narrow cell wraps it; a
+    thousands comma stays with the digits before it (``1,`` / ``001``)."""
+    pieces: list[str] = []
+    for i in range(0, len(number), width):
+        piece = number[i : i + width]
+        if piece.startswith(",") and pieces:
+            pieces[-1] += ","
+            piece = piece[1:]
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
 def _narrow_cells(
     report: gd.Report, rnd: random.Random, width: int, align: str, factor: int, commas: bool, page: Optional[int],
     damage: str = "none",
@@ -1324,8 +1338,9 @@ def _narrow_cells(
     """The ``space`` rendering of ``report`` with table 三 as ``pdftotext -layout`` prints a table of narrow cells: every number
     (table 三's numbers times ``factor``, perhaps with thousands commas) in pieces of
     ``width`` characters, one a line, each under its column; the label on one line of
-    its row's band, the pieces of each cell at the top, centred, or anywhere in the band
-    (``align``); from line ``page`` of the table on, the columns moved right (a page
+    its row's band, at its top with the cells (``top``), or centred with the cells centred
+    (``centred``) or at the top (``mixed``), or the label and each cell anywhere in the
+    band (``anywhere``); from line ``page`` of the table on, the columns moved right (a page
     break, with its form feed).  ``damage``: ``unbalanced``, one number one more than
     the report's; ``drop``, a row's lines left out; ``swap``, two rows' lines swapped.
     Returns the text and the numbers so printed."""
@@ -1344,14 +1359,15 @@ def _narrow_cells(
         if bumped is not None and bumped[0] == n:
             numbers[bumped[1]] += 1
         shown = [f"{n:,}" if commas else str(n) for n in numbers]
-        pieces = [[s[i : i + width] for i in range(0, len(s), width)] for s in shown]
+        pieces = [_cut(s, width) for s in shown]
         height = max(map(len, pieces))
-        middle = (height - 1) // 2 if align != "anywhere" else rnd.randrange(height)
+        middle = {"top": 0, "anywhere": rnd.randrange(height)}.get(align, (height - 1) // 2)
         band = [[" "] * (left + 8 * 7) for _ in range(height)]
         for c, ch in enumerate(label):
             band[middle][c] = ch
         for j, cell in enumerate(pieces):
-            top = {"top": 0, "centred": (height - len(cell)) // 2}.get(align, rnd.randint(0, height - len(cell)))
+            top = {"top": 0, "mixed": 0, "centred": (height - len(cell)) // 2}.get(
+                align, rnd.randint(0, height - len(cell)))
             for d, piece in enumerate(cell):
                 for c, ch in enumerate(piece):
                     band[top + d][left + 8 * j + c] = ch
@@ -1382,7 +1398,7 @@ def _narrow_cells(
     report=reports(consistent=True),
     seed=st.integers(0, 2**32 - 1),
     width=st.integers(1, 4),
-    align=st.sampled_from(["top", "centred", "anywhere"]),
+    align=st.sampled_from(["top", "centred", "mixed", "anywhere"]),
     factor=st.sampled_from([1, 7, 1013]),
     commas=st.booleans(),
     page=st.one_of(st.none(), st.integers(0, 60)),
@@ -1558,3 +1574,27 @@ def test_blank_marks_in_the_gaps_of_a_line_of_pieces_are_no_pieces() -> None:
     assert marked > 20
     got = gd.parse("\n".join(lines))
     assert {a: v for a, v in got.cells() if a.startswith("applications.")} == printed
+
+
+def test_pieces_after_a_short_run_above_a_label_may_be_its_numbers_first_lines() -> None:
+    """``（七）总计 0 1 1`` (short of its cells: the rest of its band is elsewhere) /
+    ``1,0 1,0 2,0`` / ``四、结转下年度继续办理 0 0 13 0 13 0 26``: the pieces after the
+    short run stand over 四's numbers and join on top of them to a row that adds up
+    (1,013 … 2,026), so 四 is not read from its label's line alone."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("（七）总计"))
+    at = [30 + 8 * j for j in range(7)]
+
+    def placed(label: str, cells: dict[int, str]) -> str:
+        chars = list(label.ljust(at[-1] + 8))
+        for j, text in cells.items():
+            chars[at[j] : at[j] + len(text)] = text
+        return "".join(chars).rstrip()
+    lines[k : k + 2] = [
+        placed("（七）总计", {2: "0", 5: "1", 6: "1"}),
+        placed("", {2: "1,0", 4: "1,0", 6: "2,0"}),
+        placed("四、结转下年度继续办理", dict(enumerate("0 0 13 0 13 0 26".split()))),
+    ]
+    got = gd.parse("\n".join(lines)).applications.carried_forward
+    assert (got.research, got.total) in ((None, None), (1013, 2026))

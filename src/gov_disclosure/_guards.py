@@ -393,8 +393,10 @@ def _heads_above(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence
     above: dict[int, list[Cell]] = {}
     while k >= 0 and reader.is_value(cells[k].text):
         run = owner.get(k)
-        if run is not None and cells[k] in run.values[: len(run.row.cells)]:
-            break  # a row's own number
+        if run is not None:
+            own = run.values[: len(run.row.cells)]
+            if len(own) == len(run.row.cells) and len({c.line for c in own}) == 1 and cells[k] in own:
+                break  # a row's own number (a run short of its cells, or over lines, has none for certain)
         if cells[k].text != BLANK:
             above.setdefault(cells[k].line, []).insert(0, cells[k])
         k -= 1
