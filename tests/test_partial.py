@@ -1504,7 +1504,7 @@ def test_a_row_under_a_line_of_untaken_pieces_with_more_pieces_below_is_not_join
     names = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
     apps["new_received"] = apps["carried_forward"] = dict(zip(names, [1, 1, 1, 1, 1, 5, 10]))
     want = gd.Report.from_dict(data)
-    text, printed = _narrow_cells(want, random.Random(0), 2, "top", 1013, False, None)
+    text, printed = _narrow_cells(want, random.Random(0), 2, "mixed", 1013, False, None)
     assert "一、本年新收政府信息公开申请数量" + " " * 27 + "13" in text
     got = gd.parse(text)
     _only_the_reports_numbers(got, want, printed)
