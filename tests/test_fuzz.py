@@ -56,9 +56,9 @@ from gov_disclosure.strategies import reports
 from .conftest import STANDINS
 
 SCALE = float(os.environ.get("FUZZ_SCALE", "1"))
-#: A known fault the oracle tolerates so CI is not flaky: a number glued to a row's label
-#: has a wrong source column (see the xfail tests at the end).  Set to False once they pass.
-KNOWN_LOCATION_FAULT = True
+#: A known fault the oracle would tolerate: a number glued to a row's label with a wrong
+#: source column (the tests ``test_source_of_a_number_glued_*`` at the end now pass).
+KNOWN_LOCATION_FAULT = False
 
 
 def budget(factor: float) -> Any:
@@ -431,9 +431,6 @@ def test_mutated_pdf(data: Any, report: Report) -> None:
 # --- what the fuzzer found (minimal reproducers) ---------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Source column of a number glued to the next row's label is one too small: the value (482) is the "
-    "printed one, but report.source() points at ' 48' (column 5) instead of '482' (column 6)"))
 def test_source_of_a_number_glued_to_the_next_label() -> None:
     # found by test_mutated_text: the newline after a row of the space layout flipped to a digit
     text = render(gd.parse_file(STANDINS / "a_pipe_page_date.txt"), "space")

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Optional, Sequence
 
 from . import schema as _schema
 from ._grammar import BLANK, printed_form
@@ -45,11 +45,17 @@ _CAPTION_STEPS = 500
 _NUMBERISH = re.compile(r"[-+]?\d[\d,.]*|[.,，．]\d[\d,.]*")
 
 
-def _unglue(cells: Sequence[Cell], compiled: "CompiledEdition") -> list[Cell]:
+def _unglue(
+    cells: Sequence[Cell], compiled: "CompiledEdition", lines: Optional[Sequence[str]] = None
+) -> list[Cell]:
     """Cells in which labels and numbers were glued together (the separators were
     lost: ``一、本年新收政府信息公开申请数量640020470二、上年结转…``), cut at the labels the
     grammar knows: each label becomes a cell, each run of digits between labels a cell.
-    A cell is cut only when it consists of nothing but labels and runs of digits."""
+    A cell is cut only when it consists of nothing but labels and runs of digits.
+
+    ``lines`` are the text's lines (as normalised: every line keeps its length): a cell
+    joined from pieces a space apart (``行政处罚`` ``482行政强制``) lost those spaces, and
+    each cut piece's column is found in its line (see :func:`_columns_in`)."""
     lexer = compiled.lexer
     value = compiled.value_re.match
     combined: Optional["re.Pattern[str]"] = None
@@ -70,15 +76,17 @@ def _unglue(cells: Sequence[Cell], compiled: "CompiledEdition") -> list[Cell]:
             combined = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in names))
         pieces: list[Cell] = []
         at = 0
+        spots = _columns_in(lines[cell.line - 1], cell.column, text) if lines and 0 < cell.line <= len(lines) else None
+        place = spots.__getitem__ if spots is not None else (lambda k, c=cell.column: c + k)
         for m in combined.finditer(text):
             if m.end() == m.start():
                 continue
             if m.start() > at:
-                pieces.extend(_gap(text[at : m.start()], cell, at))
-            pieces.append(Cell(m.group(), cell.line, cell.column + m.start()))
+                pieces.extend(_gap(text[at : m.start()], cell.line, at, place))
+            pieces.append(Cell(m.group(), cell.line, place(m.start())))
             at = m.end()
         if at < len(text):
-            pieces.extend(_gap(text[at:], cell, at))
+            pieces.extend(_gap(text[at:], cell.line, at, place))
         # a run of digits is a glued number only right after a row label and right
         # before a label or the end of the cell; elsewhere (``2022年``, ``其中予以公开20件``)
         # it is part of the text around it
@@ -125,17 +133,35 @@ def _merge_text(pieces: list[Cell]) -> list[Cell]:
     return [p._replace(text=p.text[1:]) if p.text.startswith(_TEXT) else p for p in out]
 
 
-def _gap(text: str, cell: Cell, offset: int) -> list[Cell]:
-    """The text between two labels: its runs of digits as number cells, the rest as text."""
+def _gap(text: str, line: int, offset: int, place: Callable[[int], int]) -> list[Cell]:
+    """The text between two labels (at ``offset`` in its cell, whose ``place`` gives
+    the column of each of its characters): its runs of digits as number cells, the
+    rest as text."""
     out: list[Cell] = []
     at = 0
     for m in _DIGITS.finditer(text):
         if m.start() > at and text[at : m.start()].strip():
-            out.append(Cell(text[at : m.start()].strip(), cell.line, cell.column + offset + at))
-        out.append(Cell(m.group().rstrip(",."), cell.line, cell.column + offset + m.start()))
+            out.append(Cell(text[at : m.start()].strip(), line, place(offset + at)))
+        out.append(Cell(m.group().rstrip(",."), line, place(offset + m.start())))
         at = m.end()
     if at < len(text) and text[at:].strip():
-        out.append(Cell(text[at:].strip(), cell.line, cell.column + offset + at))
+        out.append(Cell(text[at:].strip(), line, place(offset + at)))
+    return out
+
+
+def _columns_in(line: str, column: int, text: str) -> Optional[list[int]]:
+    """The column of each character of ``text``, a cell starting at ``column`` of
+    ``line`` whose pieces were joined without the spaces between them; None when the
+    line does not hold the text so (the columns then count from the cell's start)."""
+    out: list[int] = []
+    i = column - 1
+    for ch in text:
+        while i < len(line) and line[i] != ch and line[i].isspace():
+            i += 1
+        if i >= len(line) or line[i] != ch:
+            return None
+        out.append(i + 1)
+        i += 1
     return out
 
 

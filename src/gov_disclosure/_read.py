@@ -152,14 +152,16 @@ def read_text(
                 exc.snippet = lines[exc.line - 1] if 0 < exc.line <= len(lines) else None
         if strict:
             raise error from None
-        tables, recovered = recover(every, compiled, _grammar_map(compiled), error, blank_lines(normal))
+        tables, recovered = recover(
+            every, compiled, _grammar_map(compiled), error, blank_lines(normal), normal.split("\n"))
     else:
         k, truncated = _tail(stream, compiled)
         copy = _conflicting_copy(stream, compiled, k)
         if copy is not None:
             if strict:
                 raise copy
-            tables, recovered = recover(stream.cells, compiled, _grammar_map(compiled), copy)
+            tables, recovered = recover(
+                stream.cells, compiled, _grammar_map(compiled), copy, lines=normal.split("\n"))
         elif truncated is not None:
             recovered = [truncated]
     year, agency = header_fields(normal, original)

@@ -77,14 +77,16 @@ def recover(
     gmap: "GrammarMap",
     cause: ParseError,
     blank: Optional[Mapping[int, int]] = None,
+    lines: Optional[Sequence[str]] = None,
 ) -> tuple[dict[str, Built], list[Issue]]:
     """The tables of ``cells`` as far as they can be read for certain, and the issues.
 
     ``blank`` are the text's empty lines, ``{line: column}`` (blank cells where the
-    text prints one cell per line, :mod:`._lines`).  Raises ``cause`` again when not a
+    text prints one cell per line, :mod:`._lines`); ``lines`` the normalised text's
+    lines, where the columns of numbers glued to labels are found.  Raises ``cause`` again when not a
     single row can be read.
     """
-    cells = _unglue(cells, compiled)
+    cells = _unglue(cells, compiled, lines)
     reader = _Reader(cells, compiled, gmap)
     reader.cells = reader.defuse()
     cells = reader.cells = reader.attach_ordinals()
