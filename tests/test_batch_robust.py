@@ -475,3 +475,36 @@ def test_a_report_interrupted_while_its_parquet_columns_were_extended_is_left_ou
     table = pq.read_table(path)
     assert table.num_rows == len(list(report.cells()))
     assert set(table.column("source").to_pylist()) == {"a.txt"}
+
+
+def test_ctrl_c_inside_a_parquet_write_leaves_a_file_that_can_be_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while pyarrow is writing a row group (inside its write callback) is held
+    until the row group is written: the interrupt then arrives, and the output finished
+    as an interrupted batch finishes it is a whole Parquet file."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import gov_disclosure as gd
+    from gov_disclosure import output
+
+    report = gd.parse_file(ROOT / "examples" / "pipes_2021.txt")
+    path = tmp_path / "cells.parquet"
+    writer = output.ParquetWriter(path, row_group_size=100)
+    calls = {"n": 0}
+    write = output._Gate.write
+
+    def interrupting(self: Any, data: Any) -> int:
+        calls["n"] += 1
+        if calls["n"] == 3:  # inside the first row group
+            os.kill(os.getpid(), signal.SIGINT)
+        return write(self, data)
+
+    monkeypatch.setattr(output._Gate, "write", interrupting)
+    with pytest.raises(KeyboardInterrupt):
+        for _ in range(3):
+            writer.write_report(report, "a.txt")
+    assert calls["n"] > 3  # the row group went on being written after the signal
+    monkeypatch.setattr(output._Gate, "write", write)
+    writer.close()
+    table = pq.read_table(path)
+    assert table.num_rows == len(list(report.cells()))

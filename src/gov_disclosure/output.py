@@ -47,11 +47,14 @@ import csv
 import io
 import json
 import os
+import signal
 import stat
+import threading
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Iterable, Optional, TextIO, Union
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Iterable, Iterator, Optional, TextIO, Union
 
 from .errors import MissingExtraError
 from .records import RECORD_COLUMNS, cell_layout, reading_errors
@@ -472,9 +475,10 @@ class ParquetWriter(Writer):
         # was interrupted (Ctrl-C) is left out whole, and --resume reads it again
         columns = {name: values[: self._rows] for name, values in self._columns.items()}
         table = self._pa.Table.from_pydict(columns, schema=self.schema)
-        self._writer.write_table(table)
-        self._columns = {name: [] for name in OUTPUT_COLUMNS}
-        self._rows = 0
+        with _interrupts_held():
+            self._writer.write_table(table)
+            self._columns = {name: [] for name in OUTPUT_COLUMNS}
+            self._rows = 0
 
     def copy_from(self, path: Union[str, Path]) -> int:
         """Write every row of the Parquet file ``path`` (an earlier output), row group by row group; returns rows."""
@@ -484,7 +488,8 @@ class ParquetWriter(Writer):
         try:
             for i in range(source.num_row_groups):
                 table = source.read_row_group(i).cast(self.schema)
-                self._writer.write_table(table)
+                with _interrupts_held():
+                    self._writer.write_table(table)
                 rows += table.num_rows
         finally:
             source.close()
@@ -492,7 +497,8 @@ class ParquetWriter(Writer):
 
     def _finish(self) -> None:
         self._flush()
-        self._writer.close()
+        with _interrupts_held():
+            self._writer.close()
 
     def _abandon(self) -> None:
         # no footer: an interrupted Parquet stream must not read as a complete file
@@ -501,6 +507,30 @@ class ParquetWriter(Writer):
             self._writer.close()
         except Exception:  # pragma: no cover - the sink discards everything
             pass
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl-C (SIGINT) held back while pyarrow writes a row group or the footer: raised
+    inside its write callback, the interrupt would leave the file half written, and an
+    interrupted batch finishes its Parquet output (under ``.partial``) to resume from.
+    The interrupt is handled as before as soon as the write is done.  Only in the main
+    thread (where Python runs signal handlers and may set them)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    caught: list[tuple[int, Any]] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught:
+            if callable(previous):
+                previous(*caught[0])
+            elif previous == signal.SIG_DFL:
+                os.kill(os.getpid(), signal.SIGINT)
 
 
 class _Gate:
