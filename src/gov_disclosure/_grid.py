@@ -37,7 +37,7 @@ from ._build import Built
 from ._grammar import MISSING_MARKS, printed_form
 from ._labels import _ORDINAL, _QUOTES, _Occurrence, _Reader
 from ._normalize import ROW_END, Cell
-from ._rowsum import _INFLOW, _OUTFLOW, _TOTAL, _table_adds_up
+from ._rowsum import _COUNT, _INFLOW, _OUTFLOW, _TOTAL, _joined_count, _table_adds_up
 from .errors import ParseError
 from .issues import Issue
 
@@ -50,8 +50,6 @@ __all__ = ["rebuild"]
 #: A piece of a number as a layout prints it in its column: digits, perhaps with
 #: thousands commas (``14,7``), or a dash for an empty cell.
 _PIECE = re.compile(r"\d[\d,]*|[—–―-]+|/")
-#: A whole count as printed: no leading zero, commas every three digits.
-_COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
 #: At most this many ways to split the lines between the labels are weighed.
 _WAYS = 64
 #: At most this many lines of numbers between two labels: a number is a few pieces a
@@ -125,7 +123,7 @@ def rebuild(
     result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
     kept = [
         way for way in ways
-        if _table_adds_up({a: tuple(_count(t) for t, _ in cells) for a, cells in way.items()},
+        if _table_adds_up({a: tuple(_joined_count(t) for t, _ in cells) for a, cells in way.items()},
                           rows, result_rows, named)
     ]
     if not kept:
@@ -168,11 +166,6 @@ def rebuild(
     if disagree:
         return {}, disagree
     return out, notes
-
-
-def _count(text: str) -> int:
-    """A joined cell's count; a printed dash counts as nothing, as the validator counts it."""
-    return 0 if MISSING_MARKS.fullmatch(text) else int(text.replace(",", ""))
 
 
 def _full_lines(cells: Sequence[Cell], size: int) -> dict[int, tuple[int, ...]]:
@@ -350,7 +343,7 @@ def _ways(
             if not _COUNT.fullmatch(text):
                 return None
             cells.append((text, stack))
-        counts = [_count(t) for t, _ in cells]
+        counts = [_joined_count(t) for t, _ in cells]
         if sum(counts[:-1]) != counts[-1]:
             return None
         return cells

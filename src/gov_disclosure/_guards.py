@@ -18,7 +18,7 @@ from ._grammar import BLANK, MISSING_MARKS
 from ._labels import _depth, _Occurrence, _Reader, _results_caption
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import ROW_END, Cell
-from ._rowsum import _MERGEABLE, _PLAIN, _as_int, _sum_allows, _sums
+from ._rowsum import _COUNT, _MERGEABLE, _PLAIN, _as_int, _joined_count, _sum_allows, _sums
 from .errors import ParseError
 from .issues import Issue
 
@@ -360,10 +360,6 @@ def _sandwiched(reader: _Reader, occ: _Occurrence, unclaimed: int) -> bool:
     return len({c.line for c in occ.values}) == 1 and occ.values[0].line >= label_line
 
 
-#: A whole count as printed: no leading zero, commas every three digits.
-_COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
-
-
 def _heads_above(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence]) -> Optional[str]:
     """The lines of number pieces right above ``occ``'s label (captions between skipped)
     that no row holds as its own, when some of the lowest of them, joined on top of the
@@ -412,7 +408,7 @@ def _heads_above(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence
             stacks[under[0]].insert(0, piece.text)
         texts = ["".join(stack) for stack in stacks]
         if all(_COUNT.fullmatch(t) or MISSING_MARKS.fullmatch(t) for t in texts) and len(texts) == size:
-            counts = [0 if MISSING_MARKS.fullmatch(t) else int(t.replace(",", "")) for t in texts]
+            counts = [_joined_count(t) for t in texts]
             if sum(counts[:-1]) == counts[-1]:
                 return " ".join(texts)
     return None

@@ -19,11 +19,20 @@ _PLAIN = re.compile(r"\d+|[1-9]\d{0,2}(?:,\d{3})+|\d+\.\d+")
 _DIGITS = re.compile(r"\d[\d,.]*")
 #: A piece of a number broken over lines: digits, perhaps with thousands commas (``14,7``).
 _MERGEABLE = re.compile(r"\d[\d,]*")
+#: A whole count as printed: no leading zero, commas every three digits (a number joined
+#: from its pieces must be one).
+_COUNT = re.compile(r"0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+")
 
 #: Table 三's rows whose sums the column rules use (by field name).
 _INFLOW = ("new_received", "carried_over")
 _OUTFLOW = ("carried_forward",)
 _TOTAL = "total"
+
+
+def _joined_count(text: str) -> int:
+    """A count joined from its printed pieces (a :data:`_COUNT`, or a printed dash, which
+    counts as nothing, as the validator counts it)."""
+    return 0 if MISSING_MARKS.fullmatch(text) else int(text.replace(",", ""))
 
 
 def _as_int(text: str) -> Optional[int]:
