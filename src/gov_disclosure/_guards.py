@@ -263,19 +263,30 @@ def _blank_slots(
     return out, odd
 
 
+def _before_captions(reader: "_Reader", occ: _Occurrence) -> Optional[int]:
+    """The index of the cell right before ``occ``'s label once the text cells before it
+    (captions, at most ``MAX_JOIN``) are skipped; None when one of them is another row's
+    label (what stands before it is that row's business)."""
+    cells = reader.cells
+    k = occ.start - 1
+    skipped = 0
+    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
+        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
+            return None
+        k -= 1
+        skipped += 1
+    return k
+
+
 def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> int:
     """How many numbers stand right before ``occ``'s label (captions between skipped)
     that no row takes: ``owner`` maps the cell index of each number a chosen row's run
     holds to that row's occurrence; a run with more numbers than its row's cells leaves
     the ones beyond its count unclaimed."""
     cells = reader.cells
-    k = occ.start - 1
-    skipped = 0
-    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
-        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
-            return 0  # another row's label: the numbers before it are that row's business
-        k -= 1
-        skipped += 1
+    k = _before_captions(reader, occ)
+    if k is None:
+        return 0  # another row's label: the numbers before it are that row's business
     end = k + 1
     while k >= 0 and reader.is_value(cells[k].text):
         k -= 1
@@ -379,13 +390,9 @@ def _heads_above(reader: _Reader, occ: _Occurrence, owner: dict[int, _Occurrence
         or not all(_MERGEABLE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text) for c in values)
     ):
         return None
-    k = occ.start - 1
-    skipped = 0
-    while k >= 0 and skipped < MAX_JOIN and cells[k].text is not ROW_END and not reader.is_value(cells[k].text):
-        if reader._row_of(cells[k].text) is not None:  # noqa: SLF001
-            return None
-        k -= 1
-        skipped += 1
+    k = _before_captions(reader, occ)
+    if k is None:
+        return None
     above: dict[int, list[Cell]] = {}
     while k >= 0 and reader.is_value(cells[k].text):
         run = owner.get(k)
