@@ -27,15 +27,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from lark import Token
 
 from . import schema as _schema
 from ._build import Built
-from ._grammar import MISSING_MARKS, printed_form
-from ._labels import _ORDINAL, _QUOTES, _Occurrence, _Reader
+from ._grammar import MISSING_MARKS
+from ._labels import _bare, _Occurrence, _Reader, _row_forms
 from ._normalize import ROW_END, Cell
 from ._rowsum import _COUNT, _INFLOW, _OUTFLOW, _TOTAL, _joined_count, _table_adds_up
 from .errors import ParseError
@@ -43,7 +42,6 @@ from .issues import Issue
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._diagnostics import GrammarMap
-    from .editions import CompiledEdition
 
 __all__ = ["rebuild"]
 
@@ -59,21 +57,6 @@ _GAP = 16
 #: A piece stands under a column when it starts within this many characters of the
 #: column's start (``pdftotext`` puts a page's form feed before its first line).
 _SLACK = 1
-
-
-@lru_cache(maxsize=None)
-def _row_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> dict[str, str]:
-    """Each row's label as the template prints it (without quotation marks and a
-    sub-row's ordinal), by address.  Built once per edition."""
-    patterns = dict(compiled.lexer.patterns)
-    by_name = {r.name: r.address for r in compiled.builder.schema.rows.values()}
-    forms: dict[str, str] = {}
-    for terminal, info in gmap.rows.items():
-        if info.size and info.rule in by_name and terminal in patterns:
-            form = _QUOTES.sub("", printed_form(patterns[terminal].pattern))
-            if "^" not in form:
-                forms.setdefault(by_name[info.rule], form)
-    return forms
 
 
 class _Line:
@@ -98,18 +81,20 @@ def rebuild(
     (see the module's docstring), and a ``value.inferred`` note for each; nothing when
     the pass is not certain.  When the columns give a row read otherwise other numbers,
     nothing, and a ``parse.row_unreadable`` issue for each such row (the caller drops
-    those rows)."""
+    those rows).  The caller runs it only when some row of table 三 is not read."""
     shape = reader.shape
     rows = shape.table("applications").rows
-    if all(r.address in read for r in rows):
-        return {}, []
-    anchors_of = _full_lines(reader.cells, len(rows[0].cells))
+    by_line: dict[int, list[Cell]] = {}
+    for c in reader.cells:
+        if c.text is not ROW_END:
+            by_line.setdefault(c.line, []).append(c)
+    anchors_of = _full_lines(by_line, len(rows[0].cells))
     if len(anchors_of) < 2:
         return {}, []
-    labels = _label_lines(reader, occurrences, gmap, rows)
+    labels = _label_lines(reader, by_line, occurrences, gmap, rows)
     if labels is None:
         return {}, []
-    lines = _number_lines(reader, labels)
+    lines = _number_lines(reader, by_line, labels)
     columns = _columns(lines, anchors_of, len(rows[0].cells))
     if columns is None:
         return {}, []
@@ -168,13 +153,10 @@ def rebuild(
     return out, notes
 
 
-def _full_lines(cells: Sequence[Cell], size: int) -> dict[int, tuple[int, ...]]:
-    """The lines that print exactly one piece per column (``size`` numbers, at least two
-    spaces apart), and where each column starts there: ``{line: starts}``."""
-    by_line: dict[int, list[Cell]] = {}
-    for c in cells:
-        if c.text is not ROW_END:
-            by_line.setdefault(c.line, []).append(c)
+def _full_lines(by_line: dict[int, list[Cell]], size: int) -> dict[int, tuple[int, ...]]:
+    """The lines (``by_line``: the cells of each line) that print exactly one piece per
+    column (``size`` numbers, at least two spaces apart), and where each column starts
+    there: ``{line: starts}``."""
     full: dict[int, tuple[int, ...]] = {}
     for number, line in by_line.items():
         values = [c for c in line if _PIECE.fullmatch(c.text)]
@@ -186,7 +168,8 @@ def _full_lines(cells: Sequence[Cell], size: int) -> dict[int, tuple[int, ...]]:
 
 
 def _label_lines(
-    reader: _Reader, occurrences: Sequence[_Occurrence], gmap: "GrammarMap", rows: Sequence[_schema.Row]
+    reader: _Reader, by_line: dict[int, list[Cell]], occurrences: Sequence[_Occurrence], gmap: "GrammarMap",
+    rows: Sequence[_schema.Row],
 ) -> Optional[list[int]]:
     """The line of each row's label, in the template's order, strictly increasing; None
     when a row's line is not certain.  A label the row-by-row reading found gives its
@@ -202,7 +185,7 @@ def _label_lines(
         next(iter(found[r.address])) if len(found.get(r.address, ())) == 1 else None for r in rows
     ]
     forms = _row_forms(reader.compiled, gmap)
-    table_forms = {r.address: forms.get(r.address, "") for r in rows}
+    table_forms = {r.address: forms.get(r.address, ()) for r in rows}
     placed = list(lines)
     for k, row in enumerate(rows):
         if lines[k] is not None:
@@ -212,9 +195,8 @@ def _label_lines(
         where = {line for line in found.get(row.address, ()) if low < line < high}
         if not where:
             where = {
-                c.line for c in reader.cells
-                if low < c.line < high and c.text is not ROW_END and not reader.is_value(c.text)
-                and _starts_only(c.text, row.address, table_forms)
+                line for line, cells in by_line.items() if low < line < high and any(
+                    not reader.is_value(c.text) and _starts_only(c.text, row.address, table_forms) for c in cells)
             }
         if len(where) != 1:
             return None
@@ -224,32 +206,23 @@ def _label_lines(
     return [x for x in lines if x is not None]
 
 
-def _starts_only(text: str, address: str, forms: dict[str, str]) -> bool:
+def _starts_only(text: str, address: str, forms: dict[str, tuple[str, ...]]) -> bool:
     """Whether ``text`` (its ordinal and quotation marks left out) starts the label of
     the row at ``address``, four characters or more of it, and no other row's."""
-    bare = _QUOTES.sub("", text)
-    ordinal = _ORDINAL.match(bare)
-    if ordinal:
-        bare = bare[ordinal.end():]
+    bare = _bare(text)
     if len(bare) < 4:
         return False
-    return [a for a, form in forms.items() if form.startswith(bare)] == [address]
+    return [a for a, printed in forms.items() if any(f.startswith(bare) for f in printed)] == [address]
 
 
-def _number_lines(reader: _Reader, labels: list[int]) -> list[_Line]:
+def _number_lines(reader: _Reader, by_line: dict[int, list[Cell]], labels: list[int]) -> list[_Line]:
     """The lines of the table's number pieces: between the labels, and the lines of
     numbers only right above the first label and right below the last."""
-    by_line: dict[int, list[Cell]] = {}
-    for c in reader.cells:
-        if c.text is not ROW_END:
-            by_line.setdefault(c.line, []).append(c)
     numbered = sorted(by_line)
-
-    def pieces(line: int) -> list[Cell]:
-        return [c for c in by_line[line] if _PIECE.fullmatch(c.text)]
+    pieces = {n: [c for c in cells if _PIECE.fullmatch(c.text)] for n, cells in by_line.items()}
 
     def numbers_only(line: int) -> bool:
-        return bool(pieces(line)) and all(reader.is_value(c.text) for c in by_line[line])
+        return bool(pieces[line]) and all(reader.is_value(c.text) for c in by_line[line])
 
     top = labels[0]
     for line in reversed([n for n in numbered if n < labels[0]]):
@@ -261,7 +234,7 @@ def _number_lines(reader: _Reader, labels: list[int]) -> list[_Line]:
         if not numbers_only(line):
             break
         bottom = line
-    return [_Line(n, pieces(n)) for n in numbered if top <= n <= bottom and pieces(n)]
+    return [_Line(n, pieces[n]) for n in numbered if top <= n <= bottom and pieces[n]]
 
 
 def _columns(lines: list[_Line], anchors_of: dict[int, tuple[int, ...]], size: int) -> Optional[dict[int, list[int]]]:

@@ -225,13 +225,32 @@ def _captions(compiled: "CompiledEdition") -> tuple[frozenset[str], frozenset[st
 
 
 @lru_cache(maxsize=None)
-def _label_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> tuple[str, ...]:
-    """The rows' labels as the template prints them, without quotation marks and without a
-    sub-row's ordinal (``本机关不掌握相关政府信息``).  Built once per edition."""
+def _row_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> dict[str, tuple[str, ...]]:
+    """Each row's labels as the template prints them (every variant the grammar knows),
+    without quotation marks and without a sub-row's ordinal (``本机关不掌握相关政府信息``),
+    by the row's address.  Built once per edition."""
     patterns = dict(compiled.lexer.patterns)
-    names = {r.name for r in compiled.builder.schema.rows.values()}
-    return tuple(_QUOTES.sub("", printed_form(patterns[t].pattern))
-                 for t, info in gmap.rows.items() if info.size and info.rule in names and t in patterns)
+    address = {r.name: r.address for r in compiled.builder.schema.rows.values()}
+    forms: dict[str, tuple[str, ...]] = {}
+    for t, info in gmap.rows.items():
+        if info.size and info.rule in address and t in patterns:
+            row = address[info.rule]
+            forms[row] = (*forms.get(row, ()), _QUOTES.sub("", printed_form(patterns[t].pattern)))
+    return forms
+
+
+@lru_cache(maxsize=None)
+def _label_forms(compiled: "CompiledEdition", gmap: "GrammarMap") -> tuple[str, ...]:
+    """Every row's printed labels (:func:`_row_forms`) in one tuple.  Built once per edition."""
+    return tuple(form for forms in _row_forms(compiled, gmap).values() for form in forms)
+
+
+def _bare(text: str) -> str:
+    """``text`` without quotation marks and a leading sub-row ordinal (``2.``, ``3、``):
+    what a row's printed label form (:func:`_row_forms`) starts with."""
+    bare = _QUOTES.sub("", text)
+    ordinal = _ORDINAL.match(bare)
+    return bare[ordinal.end():] if ordinal else bare
 
 
 @lru_cache(maxsize=None)
@@ -543,10 +562,7 @@ class _Reader:
 
     def _label_prefix(self, text: str) -> bool:
         """Whether ``text`` (its ordinal and quotation marks left out) starts a row's printed label."""
-        bare = _QUOTES.sub("", text)
-        ordinal = _ORDINAL.match(bare)
-        if ordinal:
-            bare = bare[ordinal.end():]
+        bare = _bare(text)
         return not bare or self._starts_a_label(bare)
 
     def _columned(self, i: int) -> Optional[_Occurrence]:
