@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import gov_disclosure as gd
@@ -1415,6 +1415,106 @@ def test_numbers_in_pieces_over_the_lines_of_narrow_cells_never_give_a_wrong_num
     change the numbers printed.)"""
     text, printed = _narrow_cells(report, random.Random(seed), width, align, factor, commas, page, damage)
     _only_the_reports_numbers(gd.parse(text), report, printed)
+
+
+def _laid_out(
+    report: gd.Report, rnd: random.Random, jitter: bool, moved: bool, mixed: bool = True
+) -> tuple[str, Optional[str]]:
+    """The ``space`` rendering of ``report`` with table 三 laid out in characters: every
+    column at its place line after line, six characters or more apart (a cell's room,
+    whatever its numbers' width), numbers aligned left, right or centred (a column alike),
+    each perhaps a character off (``jitter``: a PDF tool places words to a character or
+    so; closer columns than that leave no place certain); all columns aligned alike
+    unless ``mixed`` (then the middles of two columns' numbers may stand closer still).  ``moved``: in one row with room between its label and the first
+    column, as ``pdftotext -layout`` prints a row whose label's text block took some of
+    its numbers: the second to fourth numbers close after the label, then the first
+    number in its column, the rest in theirs (``四、结转下年度继续办  140 0  374  663 …``).
+    Returns the text and the address of the row so moved (None when no row has room)."""
+    lines = render(report, "space").split("\n")
+    rows = _table_three_rows(lines)
+    labels = [" ".join(lines[k].split()[:-7]) for k in rows]
+    numbers = [lines[k].split()[-7:] for k in rows]
+    width = max(len(p) for ns in numbers for p in ns)
+    step = max(width, 3) + rnd.randint(3, 6)  # six characters apart or more: a column's room, not the number's
+    left = max(map(len, labels)) + rnd.randint(2, 8)
+    aligns = [rnd.choice("<>^") for _ in range(7)] if mixed else [rnd.choice("<>^")] * 7
+    table = report.schema.table("applications").rows
+    room = [n for n, (label, ns) in enumerate(zip(labels, numbers))
+            if len(label) + 1 + len(" ".join(ns[1:4])) + 2 <= left]
+    spot = rnd.choice(room) if moved and room else None
+    for n, (k, label, ns) in enumerate(zip(rows, labels, numbers)):
+        line = list(label.ljust(left + step * 7 + 2))
+        run = rnd.randint(1, 3) if n == spot else 0
+        if run:
+            close = " ".join(ns[1 : run + 1])
+            line[len(label) + 1 : len(label) + 1 + len(close)] = close
+        for j, number in enumerate(ns):
+            if 1 <= j <= run:
+                continue
+            start = left + step * j + len(format(number, f"{aligns[j]}{width}")) - len(
+                format(number, f"{aligns[j]}{width}").lstrip())
+            start += rnd.choice((-1, 0, 0, 1)) if jitter else 0
+            line[start : start + len(number)] = number
+        lines[k] = "".join(line).rstrip()
+    row = None if spot is None else next(r for r in table if labels[spot].endswith(r.label.split()[-1]))
+    return "\n".join(lines), None if row is None else row.address
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), jitter=st.booleans())
+def test_numbers_laid_out_in_their_columns_are_read(report: gd.Report, seed: int, jitter: bool) -> None:
+    """Table 三 laid out in characters (:func:`_laid_out`), each column aligned its own
+    way and each number perhaps a character off its place: read whole, as printed."""
+    text, _ = _laid_out(report, random.Random(seed), jitter, moved=False)
+    assert gd.parse(text).applications == report.applications
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
+@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), jitter=st.booleans())
+def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_order(
+    report: gd.Report, seed: int, jitter: bool
+) -> None:
+    """A row whose first number stands in its column after the next ones, printed close
+    after the label (:func:`_laid_out` ``moved``): the row still adds up, but its numbers'
+    order is not its columns'; it is not read (strictly: an error), and every other row is,
+    unless the whole table is read and adds up (the numbers moved were equal).  Every
+    number read is the report's."""
+    text, address = _laid_out(report, random.Random(seed), jitter, moved=True, mixed=False)
+    assume(address is not None)
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, report)
+    flagged = any(i.code == "parse.row_unreadable" and i.path == address and "do not stand under the columns"
+                  in i.message for i in got.issues)
+    unread = {a for a, v in got.cells() if v is None and a.startswith("applications.")}
+    blank = {a for a, v in report.cells() if v is None and a.startswith("applications.")}
+    if flagged:
+        assert unread == {a for a, _ in got.cells() if a.startswith(address + ".")} | blank
+        with pytest.raises(gd.ParseError) as caught:
+            gd.parse(text, strict=True)
+        assert caught.value.code == "parse.row_unreadable"
+    else:  # the whole table adds up only in the columns' order: the row's numbers moved were equal
+        assert unread == blank and gd.parse(text, strict=True).applications == report.applications
+
+
+def test_a_row_whose_numbers_pdftotext_moved_out_of_their_columns_is_not_read() -> None:
+    """``pdftotext -layout`` of a LibreOffice PDF (a synthetic city report, blank cells
+    printed ``—``) prints the row 四 as ``四、结转下年度继续办      140 0   374 …`` under
+    ``（七）总计          1884   1026 …``: the label's text block took the second and
+    third numbers, and the first, 374, stands in its column after them.  The row adds up
+    in any order; read as printed it was 140 0 374.  It is not read; everything else read
+    is the report's."""
+    here = Path(__file__).parent / "fixtures" / "partial"
+    text = (here / "numbers_moved_by_pdftotext_layout.txt").read_text("utf-8")
+    want = gd.Report.from_json((here / "numbers_moved_by_pdftotext_layout.json").read_text("utf-8"))
+    assert "\n四、结转下年度继续办      140 0   374      " in text
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, want)
+    assert got.applications.carried_forward.natural_person is None
+    issue = next(i for i in got.issues if i.path == "applications.carried_forward")
+    assert issue.code == "parse.row_unreadable" and issue.line == 183 and "do not stand under the columns" in issue.message
+    printed = dict(want.cells())
+    unread = {a for a, v in got.cells() if v is None and printed[a] is not None and not a.startswith("appeals.")}
+    assert unread == {a for a in printed if a.startswith("applications.carried_forward.")}
 
 
 @pytest.mark.parametrize("page", [None, 7])

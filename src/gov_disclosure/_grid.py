@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from lark import Token
 
@@ -43,7 +43,7 @@ from .issues import Issue
 if TYPE_CHECKING:  # pragma: no cover
     from ._diagnostics import GrammarMap
 
-__all__ = ["rebuild"]
+__all__ = ["displaced", "rebuild"]
 
 #: A piece of a number as a layout prints it in its column: digits, perhaps with
 #: thousands commas (``14,7``), or a dash for an empty cell.
@@ -363,3 +363,119 @@ def _ways(
         return True
 
     return ways if walk(0, 0, {}) else []
+
+
+def displaced(
+    cells: Sequence[Cell], lines: Optional[Sequence[str]], rows: Mapping[str, Built], shape: "_schema.Schema",
+) -> list[Issue]:
+    """A ``parse.row_unreadable`` issue for each row of table 三 in ``rows`` (read
+    rows by address) that takes a number from a line whose numbers stand out of the
+    text's columns (``lines``: the normalised text's lines; nothing when None).
+
+    Text laid out in characters (``pdftotext -layout``, a page dump, a plain-text
+    table) prints each column at the same place line after line.  A tool that places
+    words by text block may print a row's first numbers in its label's space and the
+    first column's number after them, under its column::
+
+                 （七）总计          1884   1026   5057   1774    7867   6884       4145
+        四、结转下年度继续办      140 0   374                  663     824    0          2001
+
+    (printed 374 140 0 663 …): the row still adds up, but the order of its numbers is
+    not the order of its columns.  A line of as many numbers as the table has columns,
+    two of which stand where only the first column's can (:func:`_aligned`, against the
+    nearest line above and below that prints every column), is such a line.  A row that
+    takes a number from it is not read, unless every row of the table is read and the
+    whole table adds up (a number in another column breaks its column's balance).
+    Numbers printed close after the label in their order, from the first column on
+    (``二、上年结转政府信息   0    0    185  405       551 …``), are not such a line.
+    """
+    if lines is None:
+        return []
+    table = shape.table("applications")
+    size = len(table.rows[0].cells)
+    by_line: dict[int, list[Cell]] = {}
+    for c in cells:
+        if c.text is not ROW_END and _PIECE.fullmatch(c.text):
+            by_line.setdefault(c.line, []).append(c)
+    # lines of a row's numbers only spaces apart, not all one space apart (text in which
+    # places say nothing: the words of a line in their order)
+    spaced = {
+        n: pieces for n, pieces in by_line.items()
+        if len(pieces) == size and all(not _between(lines, a, b).strip() for a, b in zip(pieces, pieces[1:]))
+        and any(b.column - a.column - len(a.text) >= 2 for a, b in zip(pieces, pieces[1:]))
+    }
+    anchors = sorted(n for n, pieces in spaced.items()
+                     if all(b.column - a.column - len(a.text) >= 2 for a, b in zip(pieces, pieces[1:])))
+    if not anchors:
+        return []
+    issues: list[Issue] = []
+    confirmed: Optional[bool] = None
+    for row in table.rows:
+        built = rows.get(row.address)
+        if built is None:
+            continue
+        for number in sorted({t.line for t in built.tokens if t.line in spaced}):
+            others = [n for n in anchors if n != number]
+            at = bisect.bisect_left(others, number)
+            near = [others[k] for k in (at - 1, at) if 0 <= k < len(others)]
+            if not near or any(_aligned(spaced[number], spaced[n]) for n in near):
+                continue
+            if confirmed is None:
+                confirmed = _adds_up(rows, table.rows)
+            if confirmed:  # every row read, and the whole table adds up only with this order
+                break
+            pieces = spaced[number]
+            printed = " ".join(p.text for p in pieces)
+            issues.append(Issue(
+                "parse.row_unreadable", "error",
+                f"table 三: row {row.label}: its numbers ({printed}, at characters "
+                f"{' '.join(str(p.column) for p in pieces)}) do not stand under the columns of line {near[0]} "
+                f"(at {' '.join(str(p.column) for p in spaced[near[0]])}): the tool that made the text moved "
+                "them, so their order may not be the columns' and the row is not read",
+                row.address, line=number, column=pieces[0].column, printed=printed))
+            break
+    return issues
+
+
+def _adds_up(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> bool:
+    """Whether every row of table 三 (``rows``) is in ``read`` with every cell a number,
+    and the whole table adds up (:func:`._rowsum._table_adds_up`)."""
+    values: dict[str, tuple[int, ...]] = {}
+    for row in rows:
+        built = read.get(row.address)
+        numbers = () if built is None else tuple(getattr(built.obj, c.name) for c in row.cells)
+        if not numbers or not all(type(v) is int for v in numbers):
+            return False
+        values[row.address] = numbers
+    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
+    if _TOTAL not in named or not set(named).issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
+        return False
+    results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
+    return _table_adds_up(values, rows, results, named)
+
+
+def _between(lines: Sequence[str], a: Cell, b: Cell) -> str:
+    """What the text prints between cells ``a`` and ``b`` of one line."""
+    return lines[a.line - 1][a.column - 1 + len(a.text):b.column - 1] if 0 < a.line <= len(lines) else "|"
+
+
+def _aligned(pieces: list[Cell], anchor: list[Cell]) -> bool:
+    """Whether ``pieces`` (as many as ``anchor`` has, in order) can stand in the columns
+    of ``anchor`` in their order.  They cannot when two of them stand nearer the first
+    column's middle than the second's (only one number is the first column's), unless
+    the whole line is shifted alike and, from the second on, each stands nearer its own
+    column's middle than any other's (a page dump counts a wide character of the label
+    as two; a column may be aligned left, right or centred).  Numbers pushed right by a
+    long label, or printed close after it in their order, starting in the first
+    column, can stand there."""
+    middles = [2 * q.column + len(q.text) for q in anchor]  # in half characters
+    placed = [2 * p.column + len(p.text) for p in pieces]
+    if sum(2 * at < middles[0] + middles[1] for at in placed) < 2:
+        return True
+
+    def nearest(at: int) -> set[int]:  # the columns nearest to ``at`` (more than one: a tie)
+        far = [abs(at - m) for m in middles]
+        return {k for k, f in enumerate(far) if f == min(far)}
+
+    later = range(1, len(pieces))
+    return any(all(nearest(placed[j] - d) == {j} for j in later) for d in {placed[j] - middles[j] for j in later})

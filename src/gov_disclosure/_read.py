@@ -16,6 +16,7 @@ from . import _grammar
 from . import editions as _editions
 from ._build import Built, SourceMap
 from ._diagnostics import GrammarMap, explain
+from ._grid import displaced
 from ._header import header_fields
 from ._lexer import CellStream
 from ._lines import blank_lines
@@ -106,6 +107,26 @@ def _notes(notes: Sequence[tuple[int, int, str, str]], source_map: SourceMap) ->
     return issues
 
 
+def _rows(built: Built, address: str) -> dict[str, Built]:
+    """The row objects under ``built`` (at ``address``), by address."""
+    if not built.children:
+        return {address: built}
+    return {a: b for c in built.children for a, b in _rows(c, f"{address}.{c.name}").items()}
+
+
+def _moved(
+    stream: CellStream, compiled: _editions.CompiledEdition, tables: dict[str, Built], lines: Sequence[str]
+) -> Optional[ParseError]:
+    """A row read whose numbers a tool moved out of the text's columns (:func:`._grid.displaced`)."""
+    issues = displaced(stream.cells, lines, _rows(tables["applications"], "applications"), compiled.builder.schema)
+    if not issues:
+        return None
+    first = issues[0]
+    line = first.line or 1  # the issue is at the line of the row's numbers
+    return ParseError(first.message, line=line, column=first.column, snippet=lines[line - 1],
+                      code="parse.row_unreadable")
+
+
 def read_text(
     text: str, edition: str = "auto", *, strict: bool = False, notes: Sequence[tuple[int, int, str, str]] = ()
 ) -> Report:
@@ -157,6 +178,8 @@ def read_text(
     else:
         k, truncated = _tail(stream, compiled)
         copy = _conflicting_copy(stream, compiled, k)
+        if copy is None:
+            copy = _moved(stream, compiled, tables, normal.split("\n"))
         if copy is not None:
             if strict:
                 raise copy

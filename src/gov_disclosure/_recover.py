@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE
-from ._grid import rebuild
+from ._grid import displaced, rebuild
 from ._guards import (
     _LEADING_ZERO,
     _among_wrapped,
@@ -414,6 +414,11 @@ def recover(
         issues = [i for i in issues
                   if i.path not in columned and not (i.path in dropped and i.code == "value.inferred")] + notes
         read.update(columned)
+    # a row whose numbers a tool moved out of their columns is not read, however it was
+    for issue in displaced(cells, lines, read, shape):
+        del read[issue.path]
+        issues = [i for i in issues if i.path != issue.path]
+        issues.append(issue)
     # a row read in the end needs no note that an earlier way of reading it failed
     issues = [i for i in issues if not (i.code == "parse.row_unreadable" and i.path in read)]
 
