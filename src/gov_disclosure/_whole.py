@@ -4,6 +4,7 @@ column rule, numbers printed apart from their labels, and table 四."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any, Optional, Sequence
 
 from lark import Token
@@ -11,16 +12,20 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
+from ._grammar import MISSING_MARKS
 from ._labels import _aligned, _issue, _Occurrence, _Reader
 from ._normalize import FILLER, Cell
 from ._rowsum import (
+    _COUNT,
     _INFLOW,
+    _MERGEABLE,
     _OUTFLOW,
     _PLAIN,
     _TOTAL,
     _as_int,
     _drop_extra_blanks,
     _fill_slots,
+    _joined_count,
     _joined_tokens,
     _merge_broken,
     _sum_allows,
@@ -357,6 +362,11 @@ def _appeals(
             "appeals", line=run[0].line, column=run[0].column, printed=printed), spans
     if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
         return _appeals_glued(run, table, sizes, builder, value_type, read), spans
+    if sum(sizes) < len(run) <= 2 * sum(sizes) and all(_MERGEABLE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text)
+                                                      for c in run):
+        wrapped = _appeals_wrapped(run, table, sizes, builder, value_type, read)
+        if wrapped is not None:
+            return wrapped, spans
     if len(run) != sum(sizes) or not _aligned(run):
         return Issue(
             "parse.row_unreadable", "error",
@@ -373,6 +383,126 @@ def _appeals(
         read[row.address] = built
         at += size
     return None, spans
+
+
+#: At most this many ways to give the rests of wrapped numbers to table 四's cells are
+#: weighed (:func:`_rest_ways`); more, and the table is not read.
+_REST_WAYS = 4_000
+
+
+def _appeals_wrapped(
+    run: list[Cell], table: _schema.Table, sizes: list[int], builder: Any, value_type: str, read: dict[str, Built]
+) -> Optional[Issue]:
+    """Table 四 printed with more pieces than cells: numbers wrapped in narrow cells.
+
+    A tool prints the pieces cell by cell (``… 96 / 0 / 16 / 0 / 11 / 2``, printed 112:
+    each group's pieces joined by :func:`._rowsum._merge_broken`), or every cell's first
+    line, then the rests (``… 16 0 11`` / ``2`` a line below; PyMuPDF's rests one a line:
+    :func:`_rest_ways`).  Every way of either kind in which every group's sum holds is
+    weighed; the table is read (``value.inferred``) only when all of them give the same
+    numbers.  None when they do not, or there are too many to weigh (the caller reports
+    the run)."""
+    found: dict[tuple[tuple[int, ...], ...], list[Token]] = {}
+
+    def walk(at: int, group: int, numbers: tuple[tuple[int, ...], ...], tokens: list[Token]) -> bool:
+        """Cell by cell: False as soon as the ways are not one (or a search was cut short)."""
+        if group == len(sizes):
+            if at == len(run):
+                found.setdefault(numbers, tokens)
+            return len(found) < 2
+        for end in range(at + sizes[group], len(run) - sum(sizes[group + 1:]) + 1):
+            merged = _merge_broken(run[at:end], sizes[group])
+            if merged.exhausted:
+                return False
+            for here in dict.fromkeys(merged.candidates):
+                spelt = _joined_tokens(run[at:end], here, value_type) or _tail_tokens(run[at:end], here, value_type)
+                if spelt is not None and not walk(end, group + 1, (*numbers, here), [*tokens, *spelt]):
+                    return False
+        return True
+
+    if not walk(0, 0, (), []):
+        return None
+    rests = _rest_ways(run, sizes, value_type)
+    if rests is None:
+        return None
+    for numbers, tokens in rests.items():
+        found.setdefault(numbers, tokens)
+    if len(found) != 1:
+        return None
+    ((numbers, tokens),) = found.items()
+    at = 0
+    built: dict[str, Built] = {}
+    for row, size in zip(table.rows, sizes):
+        try:
+            built[row.address] = builder._handlers[row.name](tokens[at : at + size])  # noqa: SLF001
+        except ParseError:
+            return None
+        at += size
+    read.update(built)
+    printed = " ".join(c.text for c in run)
+    joined = " ".join(" ".join(map(str, g)) for g in numbers)
+    first = run[0]
+    return Issue(
+        "value.inferred", "warning",
+        f"table 四: {len(run)} pieces of numbers follow the header ({printed}), the rests of numbers wrapped in "
+        f"narrow cells among them; the only way every group's sum holds joins them to {joined}",
+        "appeals", line=first.line, column=first.column, printed=printed)
+
+
+def _rest_ways(
+    run: list[Cell], sizes: list[int], value_type: str
+) -> Optional[dict[tuple[tuple[int, ...], ...], list[Token]]]:
+    """The ways to read ``run`` as every cell's first piece (the first ``sum(sizes)``),
+    then the rests of the cells that wrapped, a line at a time: the pieces of one line go
+    to different cells, left to right; a line of one piece to any cell (a cell may wrap
+    more than once).  Only ways in which every cell is a count and every group's sum
+    holds; None when there are more than :data:`_REST_WAYS` to weigh."""
+    n = sum(sizes)
+    heads, rests = run[:n], run[n:]
+    if not rests or any(r.line <= h.line for r in rests[:1] for h in heads[-1:]):
+        return {}  # the rests stand on lines after the first pieces, or this is not the form
+    levels: list[list[Cell]] = []
+    for c in rests:
+        if levels and levels[-1][-1].line == c.line:
+            levels[-1].append(c)
+        else:
+            levels.append([c])
+    ways: dict[tuple[tuple[int, ...], ...], list[Token]] = {}
+    steps = 0
+
+    def place(k: int, texts: list[str]) -> bool:
+        nonlocal steps
+        if k == len(levels):
+            if not all(_COUNT.fullmatch(t) or MISSING_MARKS.fullmatch(t) for t in texts):
+                return True
+            counts = [_joined_count(t) for t in texts]
+            at = 0
+            for size in sizes:
+                if sum(counts[at : at + size - 1]) != counts[at + size - 1]:
+                    return True
+                at += size
+            numbers = tuple(tuple(counts[a : a + size]) for a, size in zip(_starts(sizes), sizes))
+            ways.setdefault(numbers, [Token(value_type, t, line=h.line, column=h.column) for t, h in zip(texts, heads)])
+            return True
+        level = levels[k]
+        open_cells = [j for j, t in enumerate(texts) if t != "0" and not MISSING_MARKS.fullmatch(t)]
+        for chosen in itertools.combinations(open_cells, len(level)):
+            steps += 1
+            if steps > _REST_WAYS:
+                return False
+            grown = list(texts)
+            for j, piece in zip(chosen, level):
+                grown[j] += piece.text
+            if not place(k + 1, grown):
+                return False
+        return True
+
+    return ways if place(0, [h.text for h in heads]) else None
+
+
+def _starts(sizes: Sequence[int]) -> list[int]:
+    """Where each group of ``sizes`` starts."""
+    return [sum(sizes[:k]) for k in range(len(sizes))]
 
 
 def _appeals_glued(
