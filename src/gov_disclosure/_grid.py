@@ -380,14 +380,15 @@ def displaced(
                  （七）总计          1884   1026   5057   1774    7867   6884       4145
         四、结转下年度继续办      140 0   374                  663     824    0          2001
 
-    (printed 374 140 0 663 …): the row still adds up, but the order of its numbers is
-    not the order of its columns.  A line of as many numbers as the table has columns,
-    two of which stand where only the first column's can (:func:`_aligned`, against the
-    nearest line above and below that prints every column), is such a line.  A row that
-    takes a number from it is not read, unless every row of the table is read and the
-    whole table adds up (a number in another column breaks its column's balance).
-    Numbers printed close after the label in their order, from the first column on
-    (``二、上年结转政府信息   0    0    185  405       551 …``), are not such a line.
+    (printed 374 140 0 663 …), or the first column's number last among those close
+    after the label (``四、结转下年度继续办      836 0 0      226 …``, printed 0 836 0
+    226 …): the row still adds up, but the order of its numbers is not the order of
+    its columns.  So a line of as many numbers as the table has columns is suspect when
+    two of them stand one space apart (words of a text block, placed in its order, not
+    at their columns) or when two stand where only the first column's can
+    (:func:`_aligned`, against the nearest lines above and below that print every
+    column).  A row that takes a number from a suspect line is not read unless a column
+    sum confirms its order (:func:`_confirmed`), or the whole table adds up.
     """
     if lines is None:
         return []
@@ -408,8 +409,7 @@ def displaced(
                      if all(b.column - a.column - len(a.text) >= 2 for a, b in zip(pieces, pieces[1:])))
     if not anchors:
         return []
-    issues: list[Issue] = []
-    confirmed: Optional[bool] = None
+    moved: dict[str, tuple[int, list[Cell], str]] = {}
     for row in table.rows:
         built = rows.get(row.address)
         if built is None:
@@ -418,22 +418,32 @@ def displaced(
             others = [n for n in anchors if n != number]
             at = bisect.bisect_left(others, number)
             near = [others[k] for k in (at - 1, at) if 0 <= k < len(others)]
-            if not near or any(_aligned(spaced[number], spaced[n]) for n in near):
-                continue
-            if confirmed is None:
-                confirmed = _adds_up(rows, table.rows)
-            if confirmed:  # every row read, and the whole table adds up only with this order
-                break
             pieces = spaced[number]
-            printed = " ".join(p.text for p in pieces)
-            issues.append(Issue(
-                "parse.row_unreadable", "error",
-                f"table 三: row {row.label}: its numbers ({printed}, at characters "
-                f"{' '.join(str(p.column) for p in pieces)}) do not stand under the columns of line {near[0]} "
-                f"(at {' '.join(str(p.column) for p in spaced[near[0]])}): the tool that made the text moved "
-                "them, so their order may not be the columns' and the row is not read",
-                row.address, line=number, column=pieces[0].column, printed=printed))
+            if not near:
+                continue
+            if any(b.column - a.column - len(a.text) == 1 for a, b in zip(pieces, pieces[1:])):
+                why = "some stand one space apart, in the order of a text block, not at their columns"
+            elif not any(_aligned(pieces, spaced[n]) for n in near):
+                why = (f"they do not stand under the columns of line {near[0]} "
+                       f"(at {' '.join(str(p.column) for p in spaced[near[0]])})")
+            else:
+                continue
+            moved[row.address] = (number, pieces, why)
             break
+    if not moved or _adds_up(rows, table.rows):  # every row read, and the whole table adds up
+        return []
+    issues: list[Issue] = []
+    for row in table.rows:
+        if row.address not in moved or _confirmed(row.address, set(moved), rows, table.rows):
+            continue
+        number, pieces, why = moved[row.address]
+        printed = " ".join(p.text for p in pieces)
+        issues.append(Issue(
+            "parse.row_unreadable", "error",
+            f"table 三: row {row.label}: of its numbers ({printed}, at characters "
+            f"{' '.join(str(p.column) for p in pieces)}) {why}: the tool that made the text may have moved them "
+            "out of their columns' order, and no sum of the table confirms the order, so the row is not read",
+            row.address, line=number, column=pieces[0].column, printed=printed))
     return issues
 
 
@@ -452,6 +462,32 @@ def _adds_up(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> bool:
         return False
     results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
     return _table_adds_up(values, rows, results, named)
+
+
+def _confirmed(address: str, moved: set[str], read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> bool:
+    """Whether a column sum of table 三 (``rows``) confirms the order of the row at
+    ``address``: the results adding up to 总计, or the balance (新收 + 上年结转 = 总计 +
+    结转下年度), holding in every column over rows all read, none of the others among
+    ``moved`` (a number in another column breaks its column's sum)."""
+    values: dict[str, tuple[int, ...]] = {}
+    for row in rows:
+        built = read.get(row.address)
+        numbers = () if built is None else tuple(getattr(built.obj, c.name) for c in row.cells)
+        if numbers and all(type(v) is int for v in numbers):
+            values[row.address] = numbers
+    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
+    if _TOTAL not in named or not set(named).issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
+        return False
+    results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
+    sums = [(results, [named[_TOTAL]]),
+            ([named[n] for n in _INFLOW], [named[_TOTAL], *(named[n] for n in _OUTFLOW)])]
+    for left, right in sums:
+        involved = {*left, *right}
+        if address not in involved or not involved <= set(values) or (involved & moved) - {address}:
+            continue
+        if all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right) for c in range(len(rows[0].cells))):
+            return True
+    return False
 
 
 def _between(lines: Sequence[str], a: Cell, b: Cell) -> str:
