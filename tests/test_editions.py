@@ -118,6 +118,29 @@ def test_procurement_unit_is_kept(name: str) -> None:
     assert (str(p.amount), p.amount_unit) == ("251000", "元")
 
 
+@pytest.mark.parametrize("printed", ["58.3953 元", "251000 元", "3.5 万元"])
+def test_procurement_unit_one_space_after_its_number_is_kept(printed: str) -> None:
+    """PyMuPDF prints ``58.3953元`` as ``58.3953 元``: the unit is the number's still."""
+    from gov_disclosure.render import render
+
+    base = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "tabs_2019.txt")
+    lines = render(base, "space").split("\n")
+    k = next(i for i, line in enumerate(lines) if line.startswith("政府集中采购 "))
+    lines[k] = f"政府集中采购 {lines[k].split()[1]} {printed}"
+    report = gd.parse("\n".join(lines))
+    p = report.active_disclosure.procurement
+    assert (str(p.amount), p.amount_unit) == tuple(printed.split())
+    source = report.source("active_disclosure.procurement.amount")
+    assert source is not None and source.printed == printed.replace(" ", "")
+
+
+def test_the_units_a_cell_prints_after_a_space_are_the_builders_units() -> None:
+    from gov_disclosure._build import COUNT_UNITS, MONEY_UNITS
+    from gov_disclosure._normalize import UNIT_WORDS
+
+    assert UNIT_WORDS == COUNT_UNITS | set(MONEY_UNITS)
+
+
 # --- extension by users ------------------------------------------------------------------
 
 

@@ -134,6 +134,10 @@ PAGE_NUMBER = re.compile(
 RULE_LINE = re.compile(r"[\s|+:]*[-=─━]{3,}(?:[\s|+:]+[-=─━]{3,})*[\s|+:]*")
 _HEADING = re.compile(r"\s{0,3}#{1,6}\s+")
 _SEGMENT = re.compile(r"[^|\t]+")
+#: The units a cell may print after its number (:data:`._build.COUNT_UNITS` and
+#: :data:`._build.MONEY_UNITS`): one space before such a unit does not end the cell
+#: (PyMuPDF prints ``58.3953 元`` for ``58.3953元``).
+UNIT_WORDS = frozenset({"件", "条", "个", "项", "份", "元", "万元"})
 _PIECE = re.compile(r"\S+")
 
 
@@ -245,6 +249,10 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
                         run = []
                     append(Cell(p, number, col))
                     continuation = False
+                elif (gap == 1 and not run and p in UNIT_WORDS and len(out) > first and out[-1].line == number
+                      and is_value(out[-1].text + p)):
+                    # a unit one space after its number: the number's cell (``58.3953 元``)
+                    out[-1] = Cell(out[-1].text + p, number, out[-1].column)
                 else:
                     if not run:
                         run_col = col
