@@ -1555,6 +1555,18 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
         assert unread == blank and gd.parse(text, strict=True).applications == report.applications
 
 
+def _fixture_pair(name: str) -> tuple[str, gd.Report, gd.Report]:
+    """``fixtures/partial/<name>.txt`` (a tool's text of a synthetic report), the report
+    (``<name>.json``) and what is read from the text, checked to hold only the report's
+    numbers."""
+    here = Path(__file__).parent / "fixtures" / "partial"
+    text = (here / f"{name}.txt").read_text("utf-8")
+    want = gd.Report.from_json((here / f"{name}.json").read_text("utf-8"))
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, want)
+    return text, want, got
+
+
 def test_a_row_whose_numbers_pdftotext_moved_out_of_their_columns_is_not_read() -> None:
     """``pdftotext -layout`` of a LibreOffice PDF (a synthetic city report, blank cells
     printed ``—``) prints the row 四 as ``四、结转下年度继续办      140 0   374 …`` under
@@ -1562,12 +1574,8 @@ def test_a_row_whose_numbers_pdftotext_moved_out_of_their_columns_is_not_read() 
     third numbers, and the first, 374, stands in its column after them.  The row adds up
     in any order; read as printed it was 140 0 374.  It is not read; everything else read
     is the report's."""
-    here = Path(__file__).parent / "fixtures" / "partial"
-    text = (here / "numbers_moved_by_pdftotext_layout.txt").read_text("utf-8")
-    want = gd.Report.from_json((here / "numbers_moved_by_pdftotext_layout.json").read_text("utf-8"))
+    text, want, got = _fixture_pair("numbers_moved_by_pdftotext_layout")
     assert "\n四、结转下年度继续办      140 0   374      " in text
-    got = gd.parse(text)
-    _only_the_reports_numbers(got, want)
     assert got.applications.carried_forward.natural_person is None
     issue = next(i for i in got.issues if i.path == "applications.carried_forward")
     assert issue.code == "parse.row_unreadable" and issue.line == 183 and "out of their columns' order" in issue.message
@@ -1586,12 +1594,8 @@ def test_a_row_whose_first_number_pdftotext_printed_last_of_a_text_block_is_not_
     and put the first column's last.  Nothing stands out of place but the three numbers
     one space apart, and with blank cells no column sum can confirm the order: not read
     (read as printed it was 836 0 0)."""
-    here = Path(__file__).parent / "fixtures" / "partial"
-    text = (here / "first_number_last_in_a_text_block.txt").read_text("utf-8")
-    want = gd.Report.from_json((here / "first_number_last_in_a_text_block.json").read_text("utf-8"))
+    text, _, got = _fixture_pair("first_number_last_in_a_text_block")
     assert "\n四、结转下年度继续办      836 0 0      " in text
-    got = gd.parse(text)
-    _only_the_reports_numbers(got, want)
     assert got.applications.carried_forward == type(got.applications.carried_forward)()
     assert any(i.path == "applications.carried_forward" and "one space apart" in i.message for i in got.issues)
 
