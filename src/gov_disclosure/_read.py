@@ -7,6 +7,7 @@ the input adapters have turned a document into text.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Optional, Sequence
 
@@ -114,10 +115,18 @@ def _rows(built: Built, address: str) -> dict[str, Built]:
     return {a: b for c in built.children for a, b in _rows(c, f"{address}.{c.name}").items()}
 
 
+#: Two numbers two spaces apart or more: text that may be laid out in character columns.
+_SPACED_NUMBERS = re.compile(r"\d {2,}[\d—–―/-]")
+
+
 def _moved(
-    stream: CellStream, compiled: _editions.CompiledEdition, tables: dict[str, Built], lines: Sequence[str]
+    stream: CellStream, compiled: _editions.CompiledEdition, tables: dict[str, Built], normal: str
 ) -> Optional[ParseError]:
-    """A row read whose numbers a tool moved out of the text's columns (:func:`._grid.displaced`)."""
+    """A row read whose numbers a tool moved out of the text's columns (:func:`._grid.displaced`);
+    only text with numbers two spaces apart or more is looked at (one scan)."""
+    if not _SPACED_NUMBERS.search(normal):
+        return None
+    lines = normal.split("\n")
     issues = displaced(stream.cells, lines, _rows(tables["applications"], "applications"), compiled.builder.schema)
     if not issues:
         return None
@@ -179,7 +188,7 @@ def read_text(
         k, truncated = _tail(stream, compiled)
         copy = _conflicting_copy(stream, compiled, k)
         if copy is None:
-            copy = _moved(stream, compiled, tables, normal.split("\n"))
+            copy = _moved(stream, compiled, tables, normal)
         if copy is not None:
             if strict:
                 raise copy
