@@ -223,3 +223,17 @@ def test_the_agency_comes_without_markdown_marks_and_from_a_flattened_title() ->
         assert (got.agency, got.year) == (want.agency, want.year), heading
     flat = gd.parse(" ".join(line.strip() for line in text.split("\n")))
     assert (flat.agency, flat.year) == (want.agency, want.year)
+
+
+@pytest.mark.parametrize("cut", [len("年度报告"), len("告")])
+def test_the_agency_comes_from_a_title_wrapped_before_its_last_characters(cut: int) -> None:
+    """PDF text of a long title: ``浙江省德清县武康街道办事处2022年政府信息公开工作年度报`` /
+    ``告`` (or cut before 年度报告); a breadcrumb ``首页 > 政府信息公开年报`` is no title."""
+    text = EXAMPLE.read_text("utf-8")
+    want = gd.parse(text)
+    title = f"{want.agency}{want.year}年政府信息公开工作年度报告"
+    lines = text.split("\n")
+    k = next(i for i, line in enumerate(lines) if title in line.replace(" ", ""))
+    lines[k : k + 1] = ["首页 > 政府信息公开年报", title[:-cut], title[-cut:]]
+    got = gd.parse("\n".join(lines))
+    assert (got.agency, got.year) == (want.agency, want.year)

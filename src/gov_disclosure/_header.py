@@ -20,7 +20,7 @@ _PERIOD_RANGE = re.compile(r"((?:19|20)\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)
 _TITLE_CANDIDATE = re.compile(r"[^\n]*政府信息公开[^\n]*")
 _TITLE = re.compile(
     r"(?P<agency>[^\n《》()。,;:、]{0,40}?)[ \t]*(?:关于)?[ \t]*(?:(?P<year>(?:19|20)\d\d)[ \t]*年度?)?"
-    r"[ \t]*政府信息公开(?:工作)?(?:年度)?(?:报告)?"
+    r"[ \t]*政府信息公开(?:工作)?(?:年度(?:报告?)?)?(?:报告)?"  # wrapped before its last character too (``…年度报`` / ``告``)
 )
 #: Markdown heading and emphasis marks (and spaces) around a line.
 _MARKS = re.compile(r"^[#*\s]+|[*\s]+$")
