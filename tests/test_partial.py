@@ -517,6 +517,13 @@ def test_numbers_printed_apart_from_their_labels_are_read_between_rows_read() ->
     assert report == want
     inferred = {i.path for i in report.issues if i.code == "value.inferred"}
     assert inferred == {"applications.other_processing.other", "applications.total"}
+    # a blank cell printed as a dash counts as nothing in its row's sum, as a 0 would
+    dashed = list(lines)
+    assert dashed[other + 4].strip() == "0"
+    dashed[other + 4] = dashed[other + 4].replace("0", "—")
+    report = gd.parse("\n".join(dashed))
+    assert report.applications.other_processing.other.research is None
+    assert report.applications.total == want.applications.total
     # one number fewer: the count is not exact, nothing is taken
     del lines[other + 5]
     report = gd.parse("\n".join(lines))

@@ -12,7 +12,7 @@ from lark import Token
 from . import _split
 from . import schema as _schema
 from ._build import Built
-from ._grammar import MISSING_MARKS
+from ._grammar import BLANK, MISSING_MARKS
 from ._labels import _aligned, _issue, _Occurrence, _Reader
 from ._normalize import FILLER, Cell
 from ._rowsum import (
@@ -282,7 +282,9 @@ def _apart(
         for r in between:
             groups.append(numbers[: len(r.cells)])
             numbers = numbers[len(r.cells) :]
-        if not all(_sum_allows(r, [c.text for c in g]) is True for r, g in zip(between, groups)):
+        # a printed dash is a blank cell, which counts as nothing (as the validator counts it)
+        if not all(_sum_allows(r, [BLANK if MISSING_MARKS.fullmatch(c.text) else c.text for c in g]) is True
+                   for r, g in zip(between, groups)):
             continue
         if not all(_aligned(g) for g in groups):
             # a row's numbers over lines of different lengths: cells at different heights,
