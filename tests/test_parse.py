@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -358,3 +359,20 @@ def test_page_footers_between_table_rows_are_dropped(name: str, footer: str, mon
     except ParseError:
         return
     assert without != report
+
+
+@pytest.mark.parametrize(("line", "page"), [("0 / 349", False), ("12 / 3", False), ("3 / 12", True), ("3/9", True)])
+def test_a_line_n_slash_m_is_a_page_number_only_where_page_n_can_be_of_m(line: str, page: bool) -> None:
+    """pdftotext ``-raw`` prints a 2019 table-二 row under its wrapped label as ``0 / 349``
+    (a previous count, a blank, this year's): no page 0; it is read as the row."""
+    from gov_disclosure._normalize import is_page_number
+    from gov_disclosure.render import render
+
+    assert is_page_number(line) is page
+    base = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "tabs_2019.txt")
+    lines = render(base, "space").split("\n")
+    k = next(i for i, text in enumerate(lines) if text.startswith("其他对外管理服务事项 "))
+    lines[k : k + 1] = ["其他对外管理服务", "事项", line]
+    row = gd.parse("\n".join(lines)).active_disclosure.other_services
+    first, last = re.split(r"\s*/\s*", line)
+    assert (row.previous_items, row.change, row.decisions) == ((int(first), None, int(last)) if not page else (None,) * 3)

@@ -27,7 +27,9 @@ from typing import NamedTuple, Pattern
 from . import limits
 from ._labelchars import TRADITIONAL_LABEL_CHARACTERS
 
-__all__ = ["Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "ROW_END", "FILLER"]
+__all__ = [
+    "Cell", "to_simplified", "has_traditional", "normalise", "cells", "PAGE_NUMBER", "is_page_number", "ROW_END", "FILLER",
+]
 
 #: The cell that marks the end of a table row where the text shows it (a line
 #: ending ``||``, a line holding several ``|``-separated cells, a lone ``|``):
@@ -126,8 +128,17 @@ def normalise(text: str) -> str:
 #: ``共6页第5页``, ``5/6``, ``Page 5 of 6`` (after the width map).
 PAGE_NUMBER = re.compile(
     r"\s*(?:[-—–―]\s*\d{1,4}\s*[-—–―]|第\s*\d{1,4}\s*页(?:\s*[,/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4}|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*"
+    r"|共\s*\d{1,4}\s*页\s*第\s*\d{1,4}\s*页|(?P<page>\d{1,4})\s*/\s*(?P<pages>\d{1,4})"
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)\s*"
 )
+
+
+def is_page_number(text: str) -> bool:
+    """Whether ``text`` (a whole line) is a page's number (:data:`PAGE_NUMBER`).  ``n / m``
+    is one only where page n can be of m pages: ``0 / 349`` is a row of numbers (a
+    previous count, a blank, a count), not a page."""
+    m = PAGE_NUMBER.fullmatch(text)
+    return m is not None and (m["page"] is None or 1 <= int(m["page"]) <= int(m["pages"]))
 #: A ruling line drawn with characters (markdown ``|---|:--|``, pandoc's ``---- ----``,
 #: ``+----+``, ``====``): layout, not cells.  One short group (``---``) stays: in a
 #: one-cell-per-line text it is a printed missing value.
@@ -181,7 +192,7 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
     # emphasis and placeholders are rare: look for them per line only if the text has any
     has_markup = "*" in text or "[" in text
     is_value = value.match  # the VALUE pattern is anchored at the end (\Z)
-    page_number = PAGE_NUMBER.fullmatch
+    page_number = is_page_number
     previous_tab = False
     tail = -1  # index in ``out`` of the last cell of the previous line, if any
     most_cells = limits.current().cells or 1 << 62

@@ -43,7 +43,7 @@ from collections import Counter
 from typing import Any, Callable, Iterator, Optional
 
 from .. import limits
-from .._normalize import PAGE_NUMBER, to_simplified
+from .._normalize import is_page_number, to_simplified
 from ..errors import InputFormatError, MissingExtraError
 from .grid import GridRow, clean_cell, drop_repeated_header, has_report_tables, is_value, table_lines
 
@@ -59,7 +59,7 @@ OcrReader = Callable[[bytes, bool], str]
 
 
 def _is_page_number(text: str) -> bool:
-    return PAGE_NUMBER.fullmatch(to_simplified(text)) is not None
+    return is_page_number(to_simplified(text))
 
 
 _BARE_NUMBER = re.compile(r"\d{1,4}")
