@@ -1607,6 +1607,17 @@ def test_a_row_whose_first_number_pdftotext_printed_last_of_a_text_block_is_not_
     assert any(i.path == "applications.carried_forward" and "one space apart" in i.message for i in got.issues)
 
 
+def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
+    """``pdftotext -layout`` of the official template filled with a city report: table 三
+    in narrow cells over a page break; the label of （六）2. is printed as
+    ``（六）其 2.申请人逾期未按收费通知要求缴`` (a piece of its group caption first) and its
+    numbers two lines below.  The character columns find its line by the label's start
+    after the ordinal, and table 三 is read whole, each row as printed."""
+    text, want, got = _fixture_pair("caption_piece_before_a_sub_row_label")
+    assert "\n     （六）其 2.申请人逾期未按收费通知要求缴" in text
+    assert got.applications == want.applications
+
+
 @pytest.mark.parametrize("page", [None, 7])
 def test_numbers_in_pieces_over_the_lines_of_narrow_cells_are_read_by_their_columns(page: Optional[int]) -> None:
     """Every number of table 三 in pieces two characters wide over two or three lines,

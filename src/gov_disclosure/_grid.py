@@ -48,6 +48,8 @@ __all__ = ["displaced", "rebuild"]
 #: A piece of a number as a layout prints it in its column: digits, perhaps with
 #: thousands commas (``14,7``), or a dash for an empty cell.
 _PIECE = re.compile(r"\d[\d,]*|[—–―-]+|/")
+#: A sub-row's ordinal (``2.``) inside a cell, after a piece of its group's caption.
+_SUB_ORDINAL = re.compile(r"\d[.．]")
 #: At most this many ways to split the lines between the labels are weighed.
 _WAYS = 64
 #: At most this many lines of numbers between two labels: a number is a few pieces a
@@ -207,12 +209,16 @@ def _label_lines(
 
 
 def _starts_only(text: str, address: str, forms: dict[str, tuple[str, ...]]) -> bool:
-    """Whether ``text`` (its ordinal and quotation marks left out) starts the label of
-    the row at ``address``, four characters or more of it, and no other row's."""
-    bare = _bare(text)
-    if len(bare) < 4:
-        return False
-    return [a for a, printed in forms.items() if any(f.startswith(bare) for f in printed)] == [address]
+    """Whether ``text`` (its ordinal and quotation marks left out), or its part from a
+    sub-row ordinal on (a group caption's piece before it: ``（六）其2.申请人逾期…``),
+    starts the label of the row at ``address``, four characters or more of it, and no
+    other row's."""
+    for start in (0, *(m.start() for m in _SUB_ORDINAL.finditer(text, 1))):
+        bare = _bare(text[start:])
+        if len(bare) >= 4 and [a for a, printed in forms.items() if any(f.startswith(bare) for f in printed)] == [
+                address]:
+            return True
+    return False
 
 
 def _number_lines(reader: _Reader, by_line: dict[int, list[Cell]], labels: list[int]) -> list[_Line]:
