@@ -36,7 +36,7 @@ from ._build import Built
 from ._grammar import MISSING_MARKS
 from ._labels import _bare, _Occurrence, _Reader, _row_forms
 from ._normalize import ROW_END, Cell
-from ._rowsum import _COUNT, _INFLOW, _OUTFLOW, _TOTAL, _joined_count, _table_adds_up
+from ._rowsum import _COUNT, _column_rules, _joined_count, _rule_holds, _table_adds_up
 from .errors import ParseError
 from .issues import Issue
 
@@ -103,15 +103,9 @@ def rebuild(
     ways = _ways(rows, labels, lines, columns)
     if not ways:
         return {}, []
-    ends = {r.chain[0] for r in rows}
-    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
-    if _TOTAL not in named or not ends.issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
-        return {}, []
-    result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
     kept = [
         way for way in ways
-        if _table_adds_up({a: tuple(_joined_count(t) for t, _ in cells) for a, cells in way.items()},
-                          rows, result_rows, named)
+        if _table_adds_up({a: tuple(_joined_count(t) for t, _ in cells) for a, cells in way.items()}, rows)
     ]
     if not kept:
         return {}, []
@@ -405,14 +399,16 @@ def displaced(
         if c.text is not ROW_END and _PIECE.fullmatch(c.text):
             by_line.setdefault(c.line, []).append(c)
     # lines of a row's numbers only spaces apart, not all one space apart (text in which
-    # places say nothing: the words of a line in their order)
-    spaced = {
-        n: pieces for n, pieces in by_line.items()
-        if len(pieces) == size and all(not _between(lines, a, b).strip() for a, b in zip(pieces, pieces[1:]))
-        and any(b.column - a.column - len(a.text) >= 2 for a, b in zip(pieces, pieces[1:]))
-    }
-    anchors = sorted(n for n, pieces in spaced.items()
-                     if all(b.column - a.column - len(a.text) >= 2 for a, b in zip(pieces, pieces[1:])))
+    # places say nothing: the words of a line in their order), with the gaps between them
+    spaced: dict[int, tuple[list[Cell], list[int]]] = {}
+    for n, pieces in by_line.items():
+        if len(pieces) != size or any(_between(lines, a, b).strip() for a, b in zip(pieces, pieces[1:])):
+            continue
+        gaps = [b.column - a.column - len(a.text) for a, b in zip(pieces, pieces[1:])]
+        if max(gaps) >= 2:
+            spaced[n] = (pieces, gaps)
+    # the lines that print every column at its place
+    anchors = sorted(n for n, (_, gaps) in spaced.items() if min(gaps) >= 2)
     if not anchors:
         return []
     moved: dict[str, tuple[int, list[Cell], str]] = {}
@@ -424,23 +420,26 @@ def displaced(
             others = [n for n in anchors if n != number]
             at = bisect.bisect_left(others, number)
             near = [others[k] for k in (at - 1, at) if 0 <= k < len(others)]
-            pieces = spaced[number]
+            pieces, gaps = spaced[number]
             if not near:
                 continue
-            if any(b.column - a.column - len(a.text) == 1 for a, b in zip(pieces, pieces[1:])):
+            if 1 in gaps:
                 why = "some stand one space apart, in the order of a text block, not at their columns"
-            elif not any(_aligned(pieces, spaced[n]) for n in near):
+            elif not any(_aligned(pieces, spaced[n][0]) for n in near):
                 why = (f"they do not stand under the columns of line {near[0]} "
-                       f"(at {' '.join(str(p.column) for p in spaced[near[0]])})")
+                       f"(at {' '.join(str(p.column) for p in spaced[near[0]][0])})")
             else:
                 continue
             moved[row.address] = (number, pieces, why)
             break
-    if not moved or _adds_up(rows, table.rows):  # every row read, and the whole table adds up
+    if not moved:
+        return []
+    values = _known(rows, table.rows)
+    if _table_adds_up(values, table.rows):  # every row read, and the whole table adds up
         return []
     issues: list[Issue] = []
     for row in table.rows:
-        if row.address not in moved or _confirmed(row.address, set(moved), rows, table.rows):
+        if row.address not in moved or _confirmed(row.address, set(moved), values, table.rows):
             continue
         number, pieces, why = moved[row.address]
         printed = " ".join(p.text for p in pieces)
@@ -453,45 +452,26 @@ def displaced(
     return issues
 
 
-def _adds_up(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> bool:
-    """Whether every row of table 三 (``rows``) is in ``read`` with every cell a number,
-    and the whole table adds up (:func:`._rowsum._table_adds_up`)."""
-    values: dict[str, tuple[int, ...]] = {}
-    for row in rows:
-        built = read.get(row.address)
-        numbers = () if built is None else tuple(getattr(built.obj, c.name) for c in row.cells)
-        if not numbers or not all(type(v) is int for v in numbers):
-            return False
-        values[row.address] = numbers
-    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
-    if _TOTAL not in named or not set(named).issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
-        return False
-    results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
-    return _table_adds_up(values, rows, results, named)
-
-
-def _confirmed(address: str, moved: set[str], read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> bool:
-    """Whether a column sum of table 三 (``rows``) confirms the order of the row at
-    ``address``: the results adding up to 总计, or the balance (新收 + 上年结转 = 总计 +
-    结转下年度), holding in every column over rows all read, none of the others among
-    ``moved`` (a number in another column breaks its column's sum)."""
+def _known(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> dict[str, tuple[int, ...]]:
+    """The numbers of each row of table 三 (``rows``) in ``read`` whose every cell is one."""
     values: dict[str, tuple[int, ...]] = {}
     for row in rows:
         built = read.get(row.address)
         numbers = () if built is None else tuple(getattr(built.obj, c.name) for c in row.cells)
         if numbers and all(type(v) is int for v in numbers):
             values[row.address] = numbers
-    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
-    if _TOTAL not in named or not set(named).issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
-        return False
-    results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
-    sums = [(results, [named[_TOTAL]]),
-            ([named[n] for n in _INFLOW], [named[_TOTAL], *(named[n] for n in _OUTFLOW)])]
-    for left, right in sums:
+    return values
+
+
+def _confirmed(address: str, moved: set[str], values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
+    """Whether a column rule of table 三 (:func:`._rowsum._column_rules`: the results
+    adding up to 总计, or 新收 + 上年结转 = 总计 + 结转下年度) confirms the order of the
+    row at ``address``: it holds in every column over rows all known (``values``), none
+    of the others among ``moved`` (a number in another column breaks its column's sum)."""
+    for left, right in _column_rules(rows) or ():
         involved = {*left, *right}
-        if address not in involved or not involved <= set(values) or (involved & moved) - {address}:
-            continue
-        if all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right) for c in range(len(rows[0].cells))):
+        if address in involved and involved <= set(values) and not (involved & moved) - {address} \
+                and _rule_holds(values, left, right):
             return True
     return False
 

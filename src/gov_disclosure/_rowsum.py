@@ -207,19 +207,30 @@ def _token(cell: Cell, kind: str) -> Token:
     return Token(kind, cell.text, line=cell.line, column=cell.column)
 
 
-def _table_adds_up(
-    values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row], result_rows: list[str], named: dict[str, str]
-) -> bool:
-    """Every row sum, and per column the results sum and the balance, hold."""
-    for v in values.values():
-        if sum(v[:-1]) != v[-1]:
-            return False
-    total = values[named[_TOTAL]]
-    inflow = [values[named[n]] for n in _INFLOW]
-    outflow = [values[named[n]] for n in _OUTFLOW]
-    for column in range(len(rows[0].cells)):
-        if sum(values[a][column] for a in result_rows) != total[column]:
-            return False
-        if sum(v[column] for v in inflow) != total[column] + sum(v[column] for v in outflow):
-            return False
-    return True
+def _column_rules(rows: Sequence[_schema.Row]) -> Optional[list[tuple[list[str], list[str]]]]:
+    """Table 三's column rules, each as the rows whose sums are equal in every column:
+    the results and 总计, and 新收 + 上年结转 and 总计 + 结转下年度.  None for a table
+    that does not have the rows they name (another template)."""
+    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
+    if _TOTAL not in named or not set(named).issuperset(_INFLOW + _OUTFLOW):
+        return None
+    results = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
+    return [(results, [named[_TOTAL]]),
+            ([named[n] for n in _INFLOW], [named[_TOTAL], *(named[n] for n in _OUTFLOW)])]
+
+
+def _rule_holds(values: dict[str, tuple[int, ...]], left: Sequence[str], right: Sequence[str]) -> bool:
+    """Whether the rows ``left`` and ``right`` (all in ``values``) sum alike in every column."""
+    return all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right)
+               for c in range(len(values[right[0]])))
+
+
+def _table_adds_up(values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
+    """Every row of table 三 (``rows``) is in ``values``, and every row sum and every
+    column rule (:func:`_column_rules`) holds."""
+    rules = _column_rules(rows)
+    if rules is None:  # pragma: no cover - another template
+        return False
+    return (all(r.address in values for r in rows)
+            and all(sum(v[:-1]) == v[-1] for v in values.values())
+            and all(_rule_holds(values, left, right) for left, right in rules))

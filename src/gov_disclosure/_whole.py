@@ -113,7 +113,7 @@ def _split_glued(
             row_values = tuple(0 if v is None else v for v in (getattr(obj, c.name) for c in r.cells))
             if all(isinstance(v, int) for v in row_values):
                 values[r.address] = row_values
-    confirmed = len(values) == len(rows) and _table_adds_up(values, rows, result_rows, named)
+    confirmed = _table_adds_up(values, rows)
     for address, occ in broken.items():
         row = occ.row
         where = f"table 三: row {row.label}"
@@ -478,13 +478,14 @@ def _rest_ways(
             if not all(_COUNT.fullmatch(t) or MISSING_MARKS.fullmatch(t) for t in texts):
                 return True
             counts = [_joined_count(t) for t in texts]
-            at = 0
+            groups: list[tuple[int, ...]] = []
             for size in sizes:
-                if sum(counts[at : at + size - 1]) != counts[at + size - 1]:
+                group, counts = tuple(counts[:size]), counts[size:]
+                if sum(group[:-1]) != group[-1]:
                     return True
-                at += size
-            numbers = tuple(tuple(counts[a : a + size]) for a, size in zip(_starts(sizes), sizes))
-            ways.setdefault(numbers, [Token(value_type, t, line=h.line, column=h.column) for t, h in zip(texts, heads)])
+                groups.append(group)
+            ways.setdefault(tuple(groups), [Token(value_type, t, line=h.line, column=h.column)
+                                            for t, h in zip(texts, heads)])
             return True
         level = levels[k]
         open_cells = [j for j, t in enumerate(texts) if t != "0" and not MISSING_MARKS.fullmatch(t)]
@@ -500,11 +501,6 @@ def _rest_ways(
         return True
 
     return ways if place(0, [h.text for h in heads]) else None
-
-
-def _starts(sizes: Sequence[int]) -> list[int]:
-    """Where each group of ``sizes`` starts."""
-    return [sum(sizes[:k]) for k in range(len(sizes))]
 
 
 def _appeals_glued(
