@@ -135,10 +135,20 @@ def test_procurement_unit_one_space_after_its_number_is_kept(printed: str) -> No
 
 
 def test_the_units_a_cell_prints_after_a_space_are_the_builders_units() -> None:
+    """Every unit the builder knows, one space after a number, is the number's; a word,
+    a dash or another number is a cell of its own."""
+    from gov_disclosure import _grammar
     from gov_disclosure._build import COUNT_UNITS, MONEY_UNITS
-    from gov_disclosure._normalize import UNIT_WORDS
+    from gov_disclosure._normalize import cells, normalise
 
-    assert UNIT_WORDS == COUNT_UNITS | set(MONEY_UNITS)
+    def cut(text: str) -> list[str]:
+        return [c.text for c in cells(normalise(text), _grammar.value_pattern())]
+
+    for unit in COUNT_UNITS | set(MONEY_UNITS):
+        assert cut(f"行政处罚 12 {unit} 3") == ["行政处罚", f"12{unit}", "3"]
+    assert cut("行政处罚 12 行政 3") == ["行政处罚", "12", "行政", "3"]
+    assert cut("行政处罚 — — 3") == ["行政处罚", "—", "—", "3"]
+    assert cut("行政处罚 12 .5") == ["行政处罚", "12", ".5"]
 
 
 # --- extension by users ------------------------------------------------------------------

@@ -145,10 +145,6 @@ def is_page_number(text: str) -> bool:
 RULE_LINE = re.compile(r"[\s|+:]*[-=─━]{3,}(?:[\s|+:]+[-=─━]{3,})*[\s|+:]*")
 _HEADING = re.compile(r"\s{0,3}#{1,6}\s+")
 _SEGMENT = re.compile(r"[^|\t]+")
-#: The units a cell may print after its number (:data:`._build.COUNT_UNITS` and
-#: :data:`._build.MONEY_UNITS`): one space before such a unit does not end the cell
-#: (PyMuPDF prints ``58.3953 元`` for ``58.3953元``).
-UNIT_WORDS = frozenset({"件", "条", "个", "项", "份", "元", "万元"})
 _PIECE = re.compile(r"\S+")
 
 
@@ -260,9 +256,11 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
                         run = []
                     append(Cell(p, number, col))
                     continuation = False
-                elif (gap == 1 and not run and p in UNIT_WORDS and len(out) > first and out[-1].line == number
+                elif (gap == 1 and not run and len(out) > first and out[-1].line == number
+                      and out[-1].text[-1:].isdigit() and not any(ch.isdigit() for ch in p)
                       and is_value(out[-1].text + p)):
-                    # a unit one space after its number: the number's cell (``58.3953 元``)
+                    # a unit one space after its number (a word the grammar's VALUE takes
+                    # after digits, no digit in it): the number's cell (``58.3953 元``)
                     out[-1] = Cell(out[-1].text + p, number, out[-1].column)
                 else:
                     if not run:
