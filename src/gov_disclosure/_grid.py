@@ -36,7 +36,7 @@ from ._build import Built
 from ._grammar import MISSING_MARKS
 from ._labels import _bare, _Occurrence, _Reader, _row_forms
 from ._normalize import ROW_END, Cell
-from ._rowsum import _COUNT, _column_rules, _joined_count, _rule_holds, _table_adds_up
+from ._rowsum import _COUNT, _confirmed, _joined_count, _table_adds_up
 from .errors import ParseError
 from .issues import Issue
 
@@ -388,7 +388,7 @@ def displaced(
     at their columns) or when two stand where only the first column's can
     (:func:`_aligned`, against the nearest lines above and below that print every
     column).  A row that takes a number from a suspect line is not read unless a column
-    sum confirms its order (:func:`_confirmed`), or the whole table adds up.
+    sum confirms its order (:func:`._rowsum._confirmed`), or the whole table adds up.
     """
     if lines is None:
         return []
@@ -461,19 +461,6 @@ def _known(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> dict[str, 
         if numbers and all(type(v) is int for v in numbers):
             values[row.address] = numbers
     return values
-
-
-def _confirmed(address: str, moved: set[str], values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
-    """Whether a column rule of table 三 (:func:`._rowsum._column_rules`: the results
-    adding up to 总计, or 新收 + 上年结转 = 总计 + 结转下年度) confirms the order of the
-    row at ``address``: it holds in every column over rows all known (``values``), none
-    of the others among ``moved`` (a number in another column breaks its column's sum)."""
-    for left, right in _column_rules(rows) or ():
-        involved = {*left, *right}
-        if address in involved and involved <= set(values) and not (involved & moved) - {address} \
-                and _rule_holds(values, left, right):
-            return True
-    return False
 
 
 def _between(lines: Sequence[str], a: Cell, b: Cell) -> str:

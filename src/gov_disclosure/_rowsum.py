@@ -234,3 +234,16 @@ def _table_adds_up(values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Ro
     return (all(r.address in values for r in rows)
             and all(sum(v[:-1]) == v[-1] for v in values.values())
             and all(_rule_holds(values, left, right) for left, right in rules))
+
+
+def _confirmed(address: str, moved: set[str], values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
+    """Whether a column rule of table 三 (:func:`_column_rules`: the results
+    adding up to 总计, or 新收 + 上年结转 = 总计 + 结转下年度) confirms the order of the
+    row at ``address``: it holds in every column over rows all known (``values``), none
+    of the others among ``moved`` (a number in another column breaks its column's sum)."""
+    for left, right in _column_rules(rows) or ():
+        involved = {*left, *right}
+        if address in involved and involved <= set(values) and not (involved & moved) - {address} \
+                and _rule_holds(values, left, right):
+            return True
+    return False
