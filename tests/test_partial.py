@@ -294,6 +294,20 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         m = rnd.choice(numbers)
         cut = m.start() + rnd.randrange(1, len(m.group()))
         return text[:cut] + "\n" + text[cut:], set()
+    if kind == "break_lost":
+        # a number broken over two lines and a line lost in another row: the join is
+        # confirmed by a column rule over the rows still read, or not read.  (Within one
+        # row, a lost number and a broken one make a row of seven numbers as printed.)
+        (lost,) = _mutate(text, rnd, "delete")[1]
+        lines = text.split("\n")
+        del lines[lost - 1]
+        numbers = [(k, m) for k, line in enumerate(lines) if abs(k + 1 - lost) > 8
+                   for m in re.finditer(r"(?<![\d.,])\d{2,}(?![\d.,])", line)]
+        if numbers:
+            k, m = rnd.choice(numbers)
+            cut = m.start() + rnd.randrange(1, len(m.group()))
+            lines[k] = lines[k][:cut] + "\n" + lines[k][cut:]
+        return "\n".join(lines), {lost}
     raise AssertionError(kind)
 
 
@@ -302,7 +316,8 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
     report=reports(consistent=True),
     layout=st.sampled_from(LAYOUTS),
     kind=st.sampled_from(
-        ["delete", "duplicate", "swap", "cut", "join", "break", "wrap", "late_label", "late_labels"]
+        ["delete", "duplicate", "swap", "cut", "join", "break", "break_lost", "wrap", "late_label",
+         "late_labels"]
     ),
     seed=st.integers(0, 2**32 - 1),
 )
@@ -351,6 +366,38 @@ def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain()
     assert report.applications.new_received == type(report.applications.new_received)()
     assert any(i.code == "parse.row_unreadable" and i.path == "applications.new_received" and
                "does not then add up" in i.message for i in report.issues)
+
+
+def test_a_number_broken_over_lines_is_joined_when_one_column_rule_confirms_it() -> None:
+    """A join (``24`` / ``3`` for 243) that the row's sum alone allows is confirmed by one
+    column rule holding over rows all read (新收 + 上年结转 = 总计 + 结转下年度) even when
+    another row of the table is unread; not when a row of that rule is unread or misprinted."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    lines = render(want, layout="newline").split("\n")
+
+    def at(label: str) -> int:
+        return next(k for k, line in enumerate(lines) if label in line)
+
+    total = at("本年新收") + 7  # the row's 总计, printed after its six columns
+    lines[total : total + 1] = [lines[total][:-1], lines[total][-1]]
+    granted = at("（一）予以公开") + 1
+    del lines[granted]  # a result row with one number lost: unread, so the results rule cannot hold
+    report = gd.parse("\n".join(lines))
+    assert report.applications.new_received == want.applications.new_received
+    assert report.applications.granted == type(report.applications.granted)()
+    assert any(i.code == "value.inferred" and i.path == "applications.new_received" for i in report.issues)
+    # a row of the balance rule unread as well, or misprinted: nothing confirms the join
+    for damage in ("unread", "misprint"):
+        other = [*lines]
+        carried = next(k for k, line in enumerate(other) if "上年结转" in line) + 1
+        if damage == "unread":
+            del other[carried]
+        else:
+            other[carried] = str(int(other[carried]) + 1)
+        report = gd.parse("\n".join(other))
+        assert report.applications.new_received == type(report.applications.new_received)(), damage
+        assert any(i.code == "parse.row_unreadable" and i.path == "applications.new_received"
+                   for i in report.issues), damage
 
 
 _CAPTIONS = ("三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（五）不予处理", "（六）其他处理")

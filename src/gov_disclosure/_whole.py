@@ -23,6 +23,7 @@ from ._rowsum import (
     _PLAIN,
     _TOTAL,
     _as_int,
+    _confirmed,
     _drop_extra_blanks,
     _fill_slots,
     _joined_count,
@@ -56,13 +57,15 @@ def _split_glued(
     ``broken`` rows have more pieces than cells (numbers broken over lines in a narrow
     column): their pieces are joined back where exactly one way to join them satisfies
     the row's sum (:func:`gov_disclosure._split.merge_row`), and taken only when the
-    whole table then adds up, as for a split.
+    whole table then adds up, as for a split, or one column rule holds over rows all
+    known (:func:`._rowsum._confirmed`), none of the others split or ``uneven``.
 
     ``uneven`` rows have their numbers over lines of different lengths (PDF text of
     cells whose contents sit at different heights): the order printed is not
     certain to be the columns' order, so they are taken as printed only when their
     sums hold and the whole table then adds up (each column's results add up to
-    总计, and the balance holds per column), which a misplaced number breaks."""
+    总计, and the balance holds per column), which a misplaced number breaks, or one of
+    these rules holds over rows all known, none of the others split or ``uneven``."""
     issues: list[Issue] = []
     broken = broken or {}
     uneven = uneven or {}
@@ -113,7 +116,17 @@ def _split_glued(
             row_values = tuple(0 if v is None else v for v in (getattr(obj, c.name) for c in r.cells))
             if all(isinstance(v, int) for v in row_values):
                 values[r.address] = row_values
-    confirmed = _table_adds_up(values, rows)
+    whole = _table_adds_up(values, rows)
+    # a row joined or taken as printed is confirmed also by one column rule holding over
+    # rows all known.  No other row in the rule may be split (a split is chosen by the
+    # column rules themselves) or taken as printed (numbers of two rows in the wrong order
+    # can keep a column sum); rows joined by their own sums may, as a wrong join would
+    # have to be undone by another in each column it changes.
+    inferred = {*glued, *uneven}
+
+    def confirmed(address: str) -> bool:
+        return whole or _confirmed(address, inferred, values, rows)
+
     for address, occ in broken.items():
         row = occ.row
         where = f"table 三: row {row.label}"
@@ -129,7 +142,7 @@ def _split_glued(
                 f"{': ' + shown if shown else ''}): the row is not read",
                 occ, printed))
             continue
-        if not confirmed:
+        if not confirmed(address):
             issues.append(_issue(
                 "parse.row_unreadable", address,
                 f"{where}: {len(occ.values)} numbers follow the label, the template has {len(row.cells)}; "
@@ -152,7 +165,7 @@ def _split_glued(
         row = occ.row
         printed = " ".join(c.text for c in occ.values)
         where = f"table 三: row {row.label}"
-        if not confirmed:
+        if not confirmed(address):
             issues.append(_issue(
                 "parse.row_unreadable", address,
                 f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their columns "
@@ -174,7 +187,7 @@ def _split_glued(
     for address, occ in glued.items():
         row = occ.row
         where = f"table 三: row {row.label}"
-        if not confirmed and result.get(address) is not None and result[address].value is not None:
+        if not whole and result.get(address) is not None and result[address].value is not None:
             printed = " ".join(c.text for c in occ.values)
             issues.append(_issue(
                 "parse.row_unreadable", address,
