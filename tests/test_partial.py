@@ -17,7 +17,7 @@ import json
 import random
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -1387,7 +1387,7 @@ def _cut(number: str, width: int) -> list[str]:
 
 def _narrow_cells(
     report: gd.Report, rnd: random.Random, width: int, align: str, factor: int, commas: bool, page: Optional[int],
-    damage: str = "none",
+    damage: str = "none", captions: bool = False,
 ) -> tuple[str, dict[str, int]]:
     """The ``space`` rendering of ``report`` with table 三 as ``pdftotext -layout`` prints a table of narrow cells: every number
     (table 三's numbers times ``factor``, perhaps with thousands commas) in pieces of
@@ -1397,14 +1397,18 @@ def _narrow_cells(
     band (``anywhere``); from line ``page`` of the table on, the columns moved right (a page
     break, with its form feed).  ``damage``: ``unbalanced``, one number one more than
     the report's; ``blank``, one cell printed empty; ``drop``, a row's lines left out;
-    ``swap``, two rows' lines swapped.  Returns the text and the numbers so printed."""
+    ``swap``, two rows' lines swapped.  With ``captions``, each label is printed without
+    its group captions (三、本年度办理结果, （三）不予公开 …), which stand in two narrow
+    columns before the labels, two characters a line, anywhere in their rows' lines.
+    Returns the text and the numbers so printed."""
     lines = render(report, "space").split("\n")
     rows = _table_three_rows(lines)
     printed: dict[str, Optional[int]] = {}
     table = report.schema.table("applications").rows
     bands: list[list[str]] = []
     labels = [" ".join(lines[k].split()[:-7]) for k in rows]
-    left = max(map(len, labels)) + 2
+    off = 8 if captions else 0  # the caption columns' width
+    left = off + max(map(len, labels)) + 2
     shift = rnd.randint(2, 9)
     spoilt = (rnd.randrange(len(rows)), rnd.randrange(7)) if damage in ("unbalanced", "blank") else None
     at = 0
@@ -1418,8 +1422,8 @@ def _narrow_cells(
         height = max(map(len, pieces))
         middle = {"top": 0, "anywhere": rnd.randrange(height)}.get(align, (height - 1) // 2)
         band = [[" "] * (left + 8 * 7) for _ in range(height)]
-        for c, ch in enumerate(label):
-            band[middle][c] = ch
+        for c, ch in enumerate(label.split()[-1] if captions else label):
+            band[middle][off + c] = ch
         for j, cell in enumerate(pieces):
             top = {"top": 0, "mixed": 0, "centred": (height - len(cell)) // 2}.get(
                 align, rnd.randint(0, height - len(cell)))
@@ -1438,6 +1442,9 @@ def _narrow_cells(
         bands.append(out)
         row = next(r for r in table if label.endswith(r.label.split()[-1]))
         printed.update({f"{row.address}.{c.name}": v for c, v in zip(row.cells, numbers)})
+    if captions:
+        _print_captions(bands, [next(r for r in table if label.endswith(r.label.split()[-1])) for label in labels],
+                        rnd)
     spot = rnd.randrange(len(bands) - 1)
     if damage == "drop":
         bands[spot] = []
@@ -1446,6 +1453,29 @@ def _narrow_cells(
     for k, band in reversed(list(zip(rows, bands))):
         lines[k : k + 1] = band
     return "\n".join(lines), printed
+
+
+def _print_captions(bands: list[list[str]], rows: Sequence[Any], rnd: random.Random) -> None:
+    """Print table 三's group captions into the first eight characters of the lines of
+    ``bands`` (one per row of ``rows``, in place): 三、本年度办理结果 over the result rows
+    and 总计 at characters 0–3, each group caption of sub-rows over its sub-rows at 4–7,
+    two characters a line, starting at a random line of the rows they span."""
+    spans: dict[tuple[int, str], list[int]] = {}
+    for n, row in enumerate(rows):
+        if row.label.startswith("（"):
+            spans.setdefault((0, "三、本年度办理结果"), []).append(n)
+        if len(row.chain) > 1:
+            spans.setdefault((4, row.label.split()[0]), []).append(n)
+    for (column, caption), members in spans.items():
+        at = [(n, k) for n in members for k in range(len(bands[n]))]
+        pieces = [caption[i : i + 2] for i in range(0, len(caption), 2)]
+        if len(pieces) > len(at):
+            continue
+        start = rnd.randint(0, len(at) - len(pieces))
+        for (n, k), piece in zip(at[start:], pieces):
+            feed, line = ("\f", bands[n][k][1:]) if bands[n][k].startswith("\f") else ("", bands[n][k])
+            line = line.ljust(column + 4)
+            bands[n][k] = feed + (line[:column] + piece.ljust(4) + line[column + 4 :]).rstrip()
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=80)
@@ -1460,7 +1490,7 @@ def _narrow_cells(
     damage=st.sampled_from(["none", "none", "drop", "swap", "unbalanced", "blank"]),
 )
 def test_numbers_in_pieces_over_the_lines_of_narrow_cells_never_give_a_wrong_number(
-    report: gd.Report, seed: int, width: int, align: str, factor: int, commas: bool, page: Optional[int], damage: str
+    report: gd.Report, seed: int, width: int, align: str, factor: int, commas: bool, page: Optional[int], damage: str,
 ) -> None:
     """Table 三 of narrow cells laid out in characters (:func:`_narrow_cells`), perhaps
     with a row's lines left out or two rows' swapped, one cell printed empty, or one
@@ -1700,15 +1730,21 @@ def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -
     assert got.applications == want.applications
 
 
-@pytest.mark.parametrize("page", [None, 7])
-def test_numbers_in_pieces_over_the_lines_of_narrow_cells_are_read_by_their_columns(page: Optional[int]) -> None:
+@pytest.mark.parametrize(("page", "seed", "factor", "captions"), [(None, 5, 1013, False), (7, 5, 1013, False),
+                                                              (None, 3, 7, True), (9, 5, 7, True)])
+def test_numbers_in_pieces_over_the_lines_of_narrow_cells_are_read_by_their_columns(
+    page: Optional[int], seed: int, factor: int, captions: bool
+) -> None:
     """Every number of table 三 in pieces two characters wide over two or three lines,
     centred on the label's line: the rows take the lines between labels only one way in
     which every row and the whole table add up, and table 三 is read whole (with a page
-    break moving the columns, too)."""
+    break moving the columns, too; with the group captions in pieces before the labels,
+    too: a row whose last number's rest stands on a line of caption pieces and gaps is
+    not read row by row as if it ended there)."""
     want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
-    text, printed = _narrow_cells(want, random.Random(5), 2, "centred", 1013, False, page)
+    text, printed = _narrow_cells(want, random.Random(seed), 2, "centred", factor, False, page, captions=captions)
     assert "\n" + " " * 30 in text and "\f" in text or page is None
+    assert ("\n三、  " in text) is captions
     got = gd.parse(text)
     assert {a: v for a, v in got.cells() if a.startswith("applications.")} == printed
     notes = [i for i in got.issues if i.code == "value.inferred" and "column by column" in i.message]

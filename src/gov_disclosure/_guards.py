@@ -134,8 +134,9 @@ def _rests_after(reader: "_Reader", occ: _Occurrence) -> list[Cell]:
 
 def _rests_follow(reader: "_Reader", occ: _Occurrence) -> bool:
     """Whether fewer bare digits than the row has cells follow its numbers on a later
-    line, after at most two pieces of text (the rest of its label): the rests of
-    numbers wrapped in their cells may be there."""
+    line, after at most two pieces of text (the rest of its label, or pieces of group
+    captions), the gaps the column pass marks not counted: the rests of numbers wrapped
+    in their cells may be there."""
     cells = reader.cells
     if not occ.values:
         return False
@@ -147,9 +148,10 @@ def _rests_follow(reader: "_Reader", occ: _Occurrence) -> bool:
         k += 1
     run = 0
     while k < len(cells) and reader.is_value(cells[k].text):
-        if not _MERGEABLE.fullmatch(cells[k].text) or cells[k].line <= last:
-            return False
-        run += 1
+        if cells[k].text != BLANK:  # the column pass marks the gaps of a line: not cells
+            if not _MERGEABLE.fullmatch(cells[k].text) or cells[k].line <= last:
+                return False
+            run += 1
         k += 1
     return 0 < run < len(occ.row.cells)
 
