@@ -1497,6 +1497,10 @@ def test_numbers_in_pieces_over_the_lines_of_narrow_cells_never_give_a_wrong_num
     number one more than its row adds up to: every number read is the printed one,
     whichever lines of pieces the rows take.  (A single line of pieces left out would
     change the numbers printed.)"""
+    # Not yet with the group captions in pieces (``captions=True``): the tests of
+    # ``_two_caption_columns…`` below fix the cases found so, but a longer run still finds
+    # rows misread where caption pieces share lines with number pieces in ways the
+    # caption is not spelled whole (issue 11's note has the reproduction).
     text, printed = _narrow_cells(report, random.Random(seed), width, align, factor, commas, page, damage)
     _only_the_reports_numbers(gd.parse(text), report, printed)
 
@@ -1783,6 +1787,52 @@ def _three_line_row() -> gd.Report:
         apps["carried_forward"][name] += new[name] - apps["new_received"][name]
     apps["new_received"] = new
     return gd.Report.from_dict(data)
+
+
+def _one_row_of(group: str, row: str, value: int) -> gd.Report:
+    """The example report with every table-三 row 0 but 新收, 总计 and ``group``'s
+    ``row``, each 0 0 0 0 0 ``value`` ``value``."""
+    data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
+    apps = data["applications"]
+
+    def zero(node: dict[str, Any]) -> None:
+        for key, item in node.items():
+            if isinstance(item, dict):
+                zero(item)
+            else:
+                node[key] = 0
+
+    zero(apps)
+    for node in (apps["new_received"], apps["total"], apps[group][row]):
+        node["other_org"] = node["total"] = value
+    return gd.Report.from_dict(data)
+
+
+@pytest.mark.parametrize(("group", "row", "value", "factor", "align", "damage"), [
+    ("not_processed", "confirmation", 10, 1, "top", "none"),
+    ("not_processed", "excessive", 10, 1, "anywhere", "drop"),
+    ("denied", "enforcement_files", 2, 7, "top", "unbalanced"),
+    ("denied", "state_secret", 1, 1013, "top", "drop"),
+    ("unable", "unclear", 10, 1, "top", "none"),
+])
+def test_two_caption_columns_in_pieces_before_the_labels_are_taken_out_of_the_lines(
+    group: str, row: str, value: int, factor: int, align: str, damage: str
+) -> None:
+    """``度办  （五  3.要求提供…`` / ``理结  ）不  4.无正当…`` / ``果   予处  5.要求… 0 … 1 1`` /
+    ``    理   0 0``: 三、本年度办理结果's pieces stand before （五）不予处理's (or the two
+    start on one line: ``三、  （三  5.属于…``), and the inner caption's last piece before
+    the rests of a row's numbers (1 1 / 0 0: 10 10).  Both captions are taken out of the
+    lines, so the rests are seen: the row, which adds up both as printed and joined, is
+    not read as 1 1; and a row whose numbers stand on a line of caption pieces above its
+    label is not read with blanks in their place.  A caption whose first piece stands
+    beside the rests of the row above (``（三      13  13`` under ``1.属于国家秘密 … 10
+    10``), or the outer caption's beside the inner one's last piece and rests (``三、  供
+    0  0``), is taken out too, and stands before the next label."""
+    want = _one_row_of(group, row, value)
+    width = 2 if factor > 100 else 1
+    text, printed = _narrow_cells(want, random.Random(0), width, align, factor, False, None, damage, captions=True)
+    assert "\n理结  " in text
+    _only_the_reports_numbers(gd.parse(text), want, printed)
 
 
 def test_numbers_wrapped_over_three_lines_around_a_label_are_not_joined_from_two() -> None:

@@ -677,9 +677,22 @@ class _Reader:
             if len(found) != 1:
                 continue
             form, way = found[0]
+            at = k
+            if way[0][1] == len(text):
+                # a cell of the piece alone: the caption stands before the first label
+                # printed after it, in the lines it spans (numbers beside the piece are the
+                # rests of the row above; a piece of another caption is no label)
+                taken_at = {index for index, _ in way}
+                last = cells[way[-1][0]].line
+                at = k + 1
+                while at < n and cells[at].line <= last and cells[at].text is not ROW_END and (
+                        at in taken_at or self.is_value(cells[at].text) or not self.starts_label(cells[at].text)):
+                    at += 1
+                if at == n or cells[at].line > last or cells[at].text is ROW_END or at in before:
+                    continue  # no label for the caption to stand before: leave it
             for index, taken in way:
                 cut[index] = taken
-            before[k] = Cell(form, cell.line, cell.column)
+            before[at] = Cell(form, cells[at].line, cell.column)
         if not cut:
             return list(cells)
         out: list[Cell] = []
@@ -698,13 +711,18 @@ class _Reader:
         the pieces of ``form``: ``(cell, characters)`` per line, every line giving at
         least one character.  The first cell starts its line and holds more than its
         piece (``三、(一)予以公``), or is the piece with a label piece beside it on its line
-        (``三、`` ``(一)予以公``, text laid out in characters).  Stops at two ways (two are
-        as good as many: not certain)."""
+        (``三、`` ``(一)予以公``, text laid out in characters); a caption taken out of a
+        column left of this one may stand before it.  Stops at two ways (two are as good
+        as many: not certain)."""
         cells = self.cells
-        if k and cells[k - 1].line == cells[k].line:
-            return []
+        if k and cells[k - 1].line == cells[k].line and cells[k - 1].text not in _caption_forms(self.compiled):
+            return []  # not the line's first cell, nor after a caption taken out (a column left of it)
         ways: list[tuple[tuple[int, int], ...]] = []
-        beside = k + 1 < n and cells[k + 1].line == cells[k].line and not self.is_value(cells[k + 1].text)
+        # text laid out in characters: a label piece beside the caption's, or number
+        # pieces (the rests of the row above's numbers: ``（三      13  13``) unless the
+        # caption is a row's label too (2019's （六）其他处理: the row's own numbers)
+        beside = k + 1 < n and cells[k + 1].line == cells[k].line and cells[k + 1].text is not ROW_END and (
+            not self.is_value(cells[k + 1].text) or form not in self.forms)
         steps = [0]
 
         def walk(j: int, pos: int, taken: tuple[tuple[int, int], ...]) -> None:
@@ -775,6 +793,11 @@ class _Reader:
                 count[c.line] = count.get(c.line, 0) + sum(
                     unicodedata.east_asian_width(ch) in "WF" for ch in c.text)
         return self._wide.get((cell.line, cell.column), 0)
+
+    def starts_label(self, text: str) -> bool:
+        """Whether ``text`` starts the printed label of a row, with its ordinal or without
+        (a sub-row's: ``1.信访…``)."""
+        return self._starts_a_label(text) or self._starts_a_label(_bare(text))
 
     def _starts_a_label(self, text: str) -> bool:
         """Whether ``text`` starts the printed label of a row."""

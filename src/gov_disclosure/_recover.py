@@ -88,7 +88,13 @@ def recover(
     """
     cells = _unglue(cells, compiled, lines)
     reader = _Reader(cells, compiled, gmap)
-    reader.cells = reader.defuse()
+    # a caption column left of another (三、本年度办理结果 before （五）不予处理): the inner
+    # caption's pieces start their lines only once the outer one's are taken out
+    for _ in range(2):
+        defused = reader.defuse()
+        if defused == reader.cells:
+            break
+        reader.cells = defused
     cells = reader.cells = reader.attach_ordinals()
     shape = reader.shape
     builder = compiled.builder
