@@ -1789,9 +1789,12 @@ def _three_line_row() -> gd.Report:
     return gd.Report.from_dict(data)
 
 
-def _one_row_of(group: str, row: str, value: int) -> gd.Report:
-    """The example report with every table-三 row 0 but 新收, 总计 and ``group``'s
-    ``row``, each 0 0 0 0 0 ``value`` ``value``."""
+_COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
+
+
+def _example_with(rows: dict[tuple[str, ...], Sequence[int]]) -> gd.Report:
+    """The example report with every table-三 cell 0 but the ``rows`` given (each by
+    its path under ``applications``: ``("denied", "state_secret")``)."""
     data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
     apps = data["applications"]
 
@@ -1803,9 +1806,19 @@ def _one_row_of(group: str, row: str, value: int) -> gd.Report:
                 node[key] = 0
 
     zero(apps)
-    for node in (apps["new_received"], apps["total"], apps[group][row]):
-        node["other_org"] = node["total"] = value
+    for path, values in rows.items():
+        node = apps
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = dict(zip(_COLUMNS, values))
     return gd.Report.from_dict(data)
+
+
+def _one_row_of(group: str, row: str, value: int) -> gd.Report:
+    """The example report with every table-三 row 0 but 新收, 总计 and ``group``'s
+    ``row``, each 0 0 0 0 0 ``value`` ``value``."""
+    tens = [0, 0, 0, 0, 0, value, value]
+    return _example_with({("new_received",): tens, ("total",): tens, (group, row): tens})
 
 
 @pytest.mark.parametrize(("group", "row", "value", "factor", "align", "damage"), [
@@ -1860,19 +1873,7 @@ def test_a_row_under_a_line_of_untaken_pieces_with_more_pieces_below_is_not_join
     the next join to a row that adds up (13 … 65 130), and with 四 printed the same way the
     whole table does too: not read so (the guard of the two-line join refuses it, and the
     character columns would contradict it)."""
-    data = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_dict()
-    apps = data["applications"]
-
-    def zero(node: dict[str, Any]) -> None:
-        for key, value in node.items():
-            if isinstance(value, dict):
-                zero(value)
-            else:
-                node[key] = 0
-    zero(apps)
-    names = ["natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total"]
-    apps["new_received"] = apps["carried_forward"] = dict(zip(names, [1, 1, 1, 1, 1, 5, 10]))
-    want = gd.Report.from_dict(data)
+    want = _example_with({("new_received",): [1, 1, 1, 1, 1, 5, 10], ("carried_forward",): [1, 1, 1, 1, 1, 5, 10]})
     text, printed = _narrow_cells(want, random.Random(0), 2, "mixed", 1013, False, None)
     assert "一、本年新收政府信息公开申请数量" + " " * 27 + "13" in text
     got = gd.parse(text)
