@@ -1723,6 +1723,20 @@ def test_a_row_whose_first_number_pdftotext_printed_last_of_a_text_block_is_not_
     assert any(i.path == "applications.carried_forward" and "one space apart" in i.message for i in got.issues)
 
 
+def test_two_rows_wrapped_alike_do_not_confirm_each_others_joins() -> None:
+    """Table 三 of narrow cells, each number in pieces two characters wide around a
+    centred label, one cell printed empty: 新收 prints ``23 … 17`` / ``一、本年新收…
+    61 68 66 66 20 19 30`` / ``0`` (2361 … 17300) and 总计 the same way (2367 … 17318).
+    Joined from the label's line, each adds up (61 … 19 | 300, 67 … 24 | 318), and the
+    two, wrong alike, keep 新收 + 上年结转 = 总计 + 结转下年度 in every column: a column
+    rule confirms a join only when no other row in it is joined, split or uneven."""
+    text, want, got = _fixture_pair("two_rows_wrapped_alike")
+    assert "一、本年新收政府信息公开申请数量        61      68" in text
+    for row in ("new_received", "total"):
+        assert getattr(got.applications, row) == type(getattr(got.applications, row))(), row
+        assert any(i.path == f"applications.{row}" and i.code == "parse.row_unreadable" for i in got.issues), row
+
+
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
     """``pdftotext -layout`` of the official template filled with a city report: table 三
     in narrow cells over a page break; the label of （六）2. is printed as

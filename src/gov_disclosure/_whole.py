@@ -58,14 +58,14 @@ def _split_glued(
     column): their pieces are joined back where exactly one way to join them satisfies
     the row's sum (:func:`gov_disclosure._split.merge_row`), and taken only when the
     whole table then adds up, as for a split, or one column rule holds over rows all
-    known (:func:`._rowsum._confirmed`), none of the others split or ``uneven``.
+    known (:func:`._rowsum._confirmed`), none of the others split, joined or ``uneven``.
 
     ``uneven`` rows have their numbers over lines of different lengths (PDF text of
     cells whose contents sit at different heights): the order printed is not
     certain to be the columns' order, so they are taken as printed only when their
     sums hold and the whole table then adds up (each column's results add up to
     总计, and the balance holds per column), which a misplaced number breaks, or one of
-    these rules holds over rows all known, none of the others split or ``uneven``."""
+    these rules holds over rows all known, none of the others split, joined or ``uneven``."""
     issues: list[Issue] = []
     broken = broken or {}
     uneven = uneven or {}
@@ -118,11 +118,11 @@ def _split_glued(
                 values[r.address] = row_values
     whole = _table_adds_up(values, rows)
     # a row joined or taken as printed is confirmed also by one column rule holding over
-    # rows all known.  No other row in the rule may be split (a split is chosen by the
-    # column rules themselves) or taken as printed (numbers of two rows in the wrong order
-    # can keep a column sum); rows joined by their own sums may, as a wrong join would
-    # have to be undone by another in each column it changes.
-    inferred = {*glued, *uneven}
+    # rows all read, none of the others inferred here: the rule then fixes its every
+    # number.  Not with another inferred row in the rule: a split is chosen by the rules
+    # themselves, two rows' numbers in the wrong order can keep a column's sum, and two
+    # rows wrapped alike (新收 and 总计, nearly equal) can be joined wrong alike
+    inferred = {*glued, *merged, *uneven}
 
     def confirmed(address: str) -> bool:
         return whole or _confirmed(address, inferred, values, rows)
