@@ -1737,6 +1737,20 @@ def test_two_rows_wrapped_alike_do_not_confirm_each_others_joins() -> None:
         assert any(i.path == f"applications.{row}" and i.code == "parse.row_unreadable" for i in got.issues), row
 
 
+def test_a_row_with_number_pieces_under_it_after_caption_pieces_is_not_read_as_printed() -> None:
+    """``（三  1.属于国家秘密 … 0 1 1`` with ``0 0`` under its last two numbers on the next line,
+    after a piece of a group caption that cannot be taken out whole (two rows' lines
+    swapped, or a row's lines left out, took its other pieces along): the row adds up
+    as printed (1 = 1) and with the pieces joined (10 = 10), so it is not read as
+    printed."""
+    for damage, seed in (("swap", 3), ("drop", 7)):
+        want = _one_row_of("denied", "state_secret", 10)
+        text, printed = _narrow_cells(want, random.Random(seed), 1, "top", 1, False, None, damage, captions=True)
+        got = gd.parse(text)
+        _only_the_reports_numbers(got, want, printed)
+        assert got.applications.denied.state_secret.other_org is None, damage
+
+
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
     """``pdftotext -layout`` of the official template filled with a city report: table 三
     in narrow cells over a page break; the label of （六）2. is printed as

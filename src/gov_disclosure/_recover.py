@@ -51,6 +51,7 @@ from ._guards import (
     _blank_slots,
     _digits_after,
     _labels_after_numbers,
+    _pieces_under,
     _rests_after,
     _rests_follow,
     _unclaimed_before,
@@ -377,6 +378,14 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) do not add up and bare digits follow on the next line: its "
                 "numbers may be cut where the line ends, so the row is not read",
+                occ, printed))
+            continue
+        if row.table == "applications" and _pieces_under(reader, occ):
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: number pieces stand under its numbers ({printed}) on the next line, after text that "
+                "starts no row's label (a group caption's pieces): its numbers may be wrapped there, so the row "
+                "is not read",
                 occ, printed))
             continue
         read[row.address] = built
