@@ -1749,6 +1749,10 @@ def test_a_row_with_number_pieces_under_it_after_caption_pieces_is_not_read_as_p
         got = gd.parse(text)
         _only_the_reports_numbers(got, want, printed)
         assert got.applications.denied.state_secret.other_org is None, damage
+    # the same with numbers stray before the label (two rows' lines swapped): ``1.信访举报
+    # 投诉类申请 0 4 0 0 0 0 4`` / ``三、 … 9 … 9`` is 0 49 0 0 0 0 49
+    text, want, got = _fixture_pair("caption_piece_before_the_rests_of_a_row")
+    assert got.applications.not_processed.complaint.commercial is None
 
 
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:

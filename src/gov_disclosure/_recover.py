@@ -346,7 +346,8 @@ def recover(
                 broken[row.address] = _Occurrence(
                     row, occ.order, occ.start, occ.end + len(rests), [*occ.values, *rests], cells[occ.start])
                 continue
-            if as_printed and joined is None and not _digits_after(reader, occ, len(row.cells)):
+            if as_printed and joined is None and not _digits_after(reader, occ, len(row.cells)) and not (
+                    row.table == "applications" and _pieces_under(reader, occ)):
                 read[row.address] = built
                 continue
             # neither reading adds up, or both do (``0 … 1 1`` / ``0 0`` is 1 1 or 10 10)
