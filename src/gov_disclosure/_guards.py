@@ -110,10 +110,11 @@ def _wrapped_in_columns(
 
 def _pieces_under(reader: "_Reader", occ: _Occurrence) -> bool:
     """Whether, in text laid out in characters, the line after a row's numbers (all on
-    one line) holds number pieces under them after text that starts no row's label
-    (``（三  6.属于四类过程性信息  0  2  3  0  2     7`` / ``）不      5  6     1  6  0``:
-    a group caption's pieces, then the rests of the row's wrapped numbers).  The row
-    may then add up as printed by chance: its numbers are not certain."""
+    one line) holds number pieces under them after text that is no label or caption and
+    starts no row's label (``（三  6.属于四类过程性信息  0  2  3  0  2     7`` / ``）不
+    5  6     1  6  0``: a group caption's pieces, then the rests of the row's wrapped
+    numbers).  The row may then add up as printed by chance: its numbers are not
+    certain."""
     values = [c for c in occ.values if c.text != BLANK]
     if len(values) < 2 or len({c.line for c in values}) != 1 or any(
             b.column - a.column - len(a.text) < 2 for a, b in zip(values, values[1:])):
@@ -122,7 +123,7 @@ def _pieces_under(reader: "_Reader", occ: _Occurrence) -> bool:
     cells = [c for c in reader.cells[occ.end:occ.end + 4 * len(occ.row.cells)] if c.line == line]
     text = [c for c in cells if c.text is not ROW_END and not reader.is_value(c.text)]
     pieces = [c for c in cells if reader.is_value(c.text) and c.text != BLANK]
-    if not text or not pieces or any(reader.starts_label(c.text) for c in text) or max(
+    if not text or not pieces or any(reader.starts_label(c.text) or reader.tokenize(c.text) for c in text) or max(
             c.column for c in text) > min(c.column for c in pieces):
         return False
     return all(any(v.column <= p.column + len(p.text) - 1 and p.column <= v.column + len(v.text) - 1
