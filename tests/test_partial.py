@@ -1667,7 +1667,11 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
     _only_the_reports_numbers(got, report)
     flagged = any(i.code == "parse.row_unreadable" and i.path == address and "out of their columns' order"
                   in i.message for i in got.issues)
-    unread = {a for a, v in got.cells() if v is None and a.startswith("applications.")}
+    # a row whose numbers a character off leave one space beside a wide one stands like a
+    # text block's words and is not read either, by design, with an issue saying so
+    spaced = {i.path for i in got.issues if i.code == "parse.row_unreadable" and "one space apart" in i.message}
+    unread = {a for a, v in got.cells() if v is None and a.startswith("applications.")
+              and a.rsplit(".", 1)[0] not in spaced - {address}}
     blank = {a for a, v in report.cells() if v is None and a.startswith("applications.")}
     if flagged:
         assert unread == {a for a, _ in got.cells() if a.startswith(address + ".")} | blank
@@ -1675,7 +1679,9 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
             gd.parse(text, strict=True)
         assert caught.value.code == "parse.row_unreadable"
     else:  # the whole table adds up only in the columns' order: the row's numbers moved were equal
-        assert unread == blank and gd.parse(text, strict=True).applications == report.applications
+        assert unread == blank
+        if not spaced:
+            assert gd.parse(text, strict=True).applications == report.applications
 
 
 def _fixture_pair(name: str) -> tuple[str, gd.Report, gd.Report]:
