@@ -123,8 +123,8 @@ def _pieces_under(reader: "_Reader", occ: _Occurrence) -> bool:
     cells = [c for c in reader.cells[occ.end:occ.end + 4 * len(occ.row.cells)] if c.line == line]
     text = [c for c in cells if c.text is not ROW_END and not reader.is_value(c.text)]
     pieces = [c for c in cells if reader.is_value(c.text) and c.text != BLANK]
-    if not text or not pieces or any(reader.starts_label(c.text) or reader.tokenize(c.text) for c in text) or max(
-            c.column for c in text) > min(c.column for c in pieces):
+    if not text or not pieces or max(c.column for c in text) > min(c.column for c in pieces) or any(
+            reader.starts_label(c.text) or reader.tokenize(c.text) for c in text):
         return False
     return all(any(v.column <= p.column + len(p.text) - 1 and p.column <= v.column + len(v.text) - 1
                    for v in occ.values) for p in pieces)  # a blank's slot marks its column

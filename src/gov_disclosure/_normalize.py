@@ -139,6 +139,8 @@ def is_page_number(text: str) -> bool:
     previous count, a blank, a count), not a page."""
     m = PAGE_NUMBER.fullmatch(text)
     return m is not None and (m["page"] is None or 1 <= int(m["page"]) <= int(m["pages"]))
+
+
 #: A ruling line drawn with characters (markdown ``|---|:--|``, pandoc's ``---- ----``,
 #: ``+----+``, ``====``): layout, not cells.  One short group (``---``) stays: in a
 #: one-cell-per-line text it is a printed missing value.

@@ -17,12 +17,10 @@ from ._labels import _aligned, _issue, _Occurrence, _Reader
 from ._normalize import FILLER, Cell
 from ._rowsum import (
     _COUNT,
-    _INFLOW,
     _MERGEABLE,
-    _OUTFLOW,
     _PLAIN,
-    _TOTAL,
     _as_int,
+    _column_rules,
     _confirmed,
     _drop_extra_blanks,
     _fill_slots,
@@ -81,18 +79,17 @@ def _split_glued(
             pieces[address] = [c.text for c in occ.values]
         elif address in merged:
             pieces[address] = [str(v) for v in merged[address]]
-    ends = {r.chain[0] for r in rows}
-    named = {r.chain[0]: r.address for r in rows if len(r.chain) == 1}
-    result_rows = [r.address for r in rows if r.chain[0] not in (*_INFLOW, *_OUTFLOW, _TOTAL)]
-    if _TOTAL not in named or not ends.issuperset(_INFLOW + _OUTFLOW):  # pragma: no cover - another template
+    rules = _column_rules(rows)
+    if rules is None:  # pragma: no cover - another template
         result = {a: _split.RowSplit(None, (), "no column rules") for a in pieces}
     else:
+        (result_rows, (total_row,)), (inflow_rows, (_, *outflow_rows)) = rules
         result = _split.split_table(
             pieces,
             result_rows=result_rows,
-            total_row=named[_TOTAL],
-            inflow_rows=[named[n] for n in _INFLOW],
-            outflow_rows=[named[n] for n in _OUTFLOW],
+            total_row=total_row,
+            inflow_rows=inflow_rows,
+            outflow_rows=outflow_rows,
             cells=len(rows[0].cells),
         )
     # A split is kept only when the whole table then adds up: every row of table 三
