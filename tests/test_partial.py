@@ -1761,6 +1761,18 @@ def test_a_row_with_number_pieces_under_it_after_caption_pieces_is_not_read_as_p
     assert got.applications.not_processed.complaint.commercial is None
 
 
+def test_a_row_with_gaps_under_the_rests_of_numbers_beside_caption_pieces_is_not_read() -> None:
+    """``本年  ∅ 91 0 0 0 39 30`` / ``度办  1.信访举报投诉类申请  0 17 ∅ ∅ ∅ 81 98``: the row's
+    numbers are in pieces over three lines that start with pieces of 三、本年度办理结果
+    (the column pass marks the label line's empty columns); with the caption taken out
+    and put before the label, the label's line alone is no row with blanks (read 17 for
+    9117) when numbers no row takes stand right above it."""
+    text, want, got = _fixture_pair("caption_pieces_beside_the_rests_above_a_row")
+    assert "\n度办      1.信访举报投诉类申请" in text
+    assert got.applications.not_processed.complaint.commercial is None
+    assert any(i.path == "applications.not_processed.complaint" and "have gaps" in i.message for i in got.issues)
+
+
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
     """``pdftotext -layout`` of the official template filled with a city report: table 三
     in narrow cells over a page break; the label of （六）2. is printed as

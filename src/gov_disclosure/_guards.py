@@ -15,7 +15,7 @@ from . import _lines, _split
 from . import schema as _schema
 from ._build import Built
 from ._grammar import BLANK, MISSING_MARKS
-from ._labels import _depth, _Occurrence, _Reader, _results_caption
+from ._labels import _caption_forms, _depth, _Occurrence, _Reader, _results_caption
 from ._lexer import MAX_JOIN, base_name
 from ._normalize import ROW_END, Cell
 from ._rowsum import _COUNT, _MERGEABLE, _PLAIN, _as_int, _joined_count, _sum_allows, _sums
@@ -323,6 +323,25 @@ def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occ
         else:
             runs[id(run)] = max(0, len(run.values) - len(run.row.cells))
     return unclaimed + sum(runs.values())
+
+
+def _gaps_under_rests(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
+    """Whether ``occ``'s numbers have gaps between them and stand right under a line of
+    numbers no row takes (captions between skipped: a caption column's pieces beside
+    those numbers, ``本年  ∅ 91 0 0 0 39 30`` / ``度办  1.信访… 0 17 ∅ ∅ ∅ 81 98``): the
+    rests of numbers wrapped there (``3.  2 0 7 7 0 3 1`` / ``其他  2     1     03``),
+    not a row with blanks."""
+    if not any(c.text == BLANK for c in occ.values):
+        return False
+    cells = reader.cells
+    captions = _caption_forms(reader.compiled)
+    k = occ.start - 1
+    while k >= 0 and cells[k].text in captions:
+        k -= 1
+    return (
+        k >= 0 and reader.is_value(cells[k].text) and cells[k].line < occ.line
+        and _unclaimed_before(reader, occ, owner) > 0
+    )
 
 
 def _first_piece_before(reader: "_Reader", occ: _Occurrence, unclaimed: int) -> bool:

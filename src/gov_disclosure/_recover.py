@@ -43,13 +43,14 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
 
 from . import schema as _schema
 from ._build import Built
-from ._grammar import BLANK, MISSING_MARKS, NUMBER_PIECE
+from ._grammar import MISSING_MARKS, NUMBER_PIECE
 from ._grid import displaced, rebuild
 from ._guards import (
     _LEADING_ZERO,
     _among_wrapped,
     _blank_slots,
     _digits_after,
+    _gaps_under_rests,
     _labels_after_numbers,
     _pieces_under,
     _rests_after,
@@ -164,16 +165,7 @@ def recover(
                 "may be the next row's: the row is not read",
                 occ, printed))
             continue
-        if (
-            any(c.text == BLANK for c in occ.values)
-            and occ.start > 0
-            and reader.is_value(cells[occ.start - 1].text)
-            and cells[occ.start - 1].line < occ.line
-            and _unclaimed_before(reader, occ, owner) > 0
-        ):
-            # a few numbers with gaps between, right under a line of numbers no row
-            # takes: the rests of numbers wrapped there (``3.  2 0 7 7 0 3 1`` /
-            # ``其他  2     1     03``), not a row with blanks
+        if _gaps_under_rests(reader, occ, owner):
             issues.append(_issue(
                 "parse.row_unreadable", row.address,
                 f"{where}: its numbers ({printed}) have gaps and stand right under numbers no row takes: they may "
