@@ -1773,6 +1773,18 @@ def test_a_row_with_gaps_under_the_rests_of_numbers_beside_caption_pieces_is_not
     assert any(i.path == "applications.not_processed.complaint" and "have gaps" in i.message for i in got.issues)
 
 
+def test_a_row_with_gaps_under_the_rests_of_numbers_after_a_caption_piece_is_not_read() -> None:
+    """``（六  2,  56  0  56`` / ``）其  1.申请人无正当理由逾期不补正… 0 2 0 0 ∅ 4 6``: (六)其他处理
+    cannot be taken out whole (two rows' lines swapped took its last piece away), and the
+    label's line alone adds up with a gap (read 2 for 2,562): with the caption's piece left
+    of the label skipped, numbers no row takes stand right above it, so it is not read."""
+    text, want, got = _fixture_pair("caption_piece_left_of_a_row_with_gaps")
+    assert "\n    ）其  1.申请人无正当理由逾期不补正" in text
+    assert got.applications.other_processing.overdue_correction.commercial is None
+    assert any(i.path == "applications.other_processing.overdue_correction" and "have gaps" in i.message
+               for i in got.issues)
+
+
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
     """``pdftotext -layout`` of the official template filled with a city report: table 三
     in narrow cells over a page break; the label of （六）2. is printed as

@@ -327,16 +327,20 @@ def _unclaimed_before(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occ
 
 def _gaps_under_rests(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence]) -> bool:
     """Whether ``occ``'s numbers have gaps between them and stand right under a line of
-    numbers no row takes (captions between skipped: a caption column's pieces beside
-    those numbers, ``本年  ∅ 91 0 0 0 39 30`` / ``度办  1.信访… 0 17 ∅ ∅ ∅ 81 98``): the
-    rests of numbers wrapped there (``3.  2 0 7 7 0 3 1`` / ``其他  2     1     03``),
-    not a row with blanks."""
+    numbers no row takes: the rests of numbers wrapped there (``3.  2 0 7 7 0 3 1`` /
+    ``其他  2     1     03``), not a row with blanks.  Skipped between: captions taken
+    out whole (``本年  ∅ 91 0 0 0 39 30`` / ``度办  1.信访… 0 17 ∅ ∅ ∅ 81 98``, a caption
+    column's pieces beside those numbers) and text left of the label on its line that
+    is no label (a caption's piece that could not be taken out: ``（六  56  0  56`` /
+    ``）其  1.申请人… 0 2 0 0 ∅ 4 6``)."""
     if not any(c.text == BLANK for c in occ.values):
         return False
     cells = reader.cells
     captions = _caption_forms(reader.compiled)
     k = occ.start - 1
-    while k >= 0 and cells[k].text in captions:
+    while k >= 0 and (cells[k].text in captions or (
+            cells[k].line == occ.line and cells[k].text is not ROW_END and not reader.is_value(cells[k].text)
+            and reader._row_of(cells[k].text) is None)):  # noqa: SLF001
         k -= 1
     return (
         k >= 0 and reader.is_value(cells[k].text) and cells[k].line < occ.line
