@@ -1785,6 +1785,18 @@ def test_a_row_with_gaps_under_the_rests_of_numbers_after_a_caption_piece_is_not
                for i in got.issues)
 
 
+def test_rests_under_a_row_are_not_joined_when_a_row_not_read_holds_the_numbers_above_it() -> None:
+    """``二、上年结转…  1  2  1  1`` / ``2  2`` / ``（一）予以公开  0 7 4 0 0 5 8`` / ``2  1``:
+    （一）'s 272 and 281 are printed 2 / 7 / 2 and 2 / 8 / 1 over three lines.  Joined with
+    the pieces under it only, the row adds up too (72 + 4 + 5 = 81).  The ``2  2`` above its
+    label are no unclaimed numbers (上年结转's short run holds them), but that row is not
+    read: they may be the first lines of this row's numbers, so it is not read either."""
+    text, want, got = _fixture_pair("wrapped_under_numbers_of_a_row_not_read")
+    assert "\n        （一）予以公开" in text
+    assert got.applications.granted.commercial is None
+    assert got.applications.carried_over.commercial is None
+
+
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:
     """``pdftotext -layout`` of the official template filled with a city report: table 三
     in narrow cells over a page break; the label of （六）2. is printed as

@@ -50,7 +50,7 @@ def _labels_after_numbers(
 
 def _wrapped_in_columns(
     reader: "_Reader", occ: _Occurrence, row: _schema.Row, builder: Any, value_type: str,
-    owner: dict[int, _Occurrence],
+    owner: dict[int, _Occurrence], read: Mapping[str, Built],
 ) -> Optional[tuple[Built, Issue]]:
     """A row laid out in characters whose widest numbers wrapped in their cells: the
     rest of each is printed on the next line, under its column (``1475 … 3996`` /
@@ -60,10 +60,17 @@ def _wrapped_in_columns(
     row takes stand right before the label: those may be the first lines of the same
     numbers, wrapped over three lines around a centred label (``3 7 1`` / ``一、本年新收…
     0 0 0 0 5 7 1`` / ``2`` is 35 77 112), and ``owner`` (see :func:`_unclaimed_before`)
-    tells which numbers rows take; nor when the row adds up without the pieces too."""
+    tells which numbers rows take; nor when those numbers are taken by a row not read
+    (``read``, the rows read so far: ``二、上年结转…  1  2  1  1`` / ``2  2`` / ``（一）予以公开
+    0 7 4 0 0 5 8`` / ``2  1``, where 2 / 7 / 2 is 272 and the row adds up with 72 too);
+    nor when the row adds up without the pieces too."""
     cells = reader.cells
     heads = occ.values
     if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner):
+        return None
+    before = _before_captions(reader, occ)
+    if before is not None and before >= 0 and reader.is_value(cells[before].text) and (
+            cells[before].line < heads[0].line and before in owner and owner[before].row.address not in read):
         return None
     k = occ.end
     tails: list[Cell] = []

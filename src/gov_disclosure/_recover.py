@@ -238,7 +238,7 @@ def recover(
             if len(heads) == size and first_tail is not None:
                 wrapped = _wrapped_in_columns(
                     reader, _Occurrence(row, occ.order, occ.start, first_tail, heads, cells[occ.start]),
-                    row, builder, value_type, owner)
+                    row, builder, value_type, owner, read)
                 if wrapped is not None:
                     read[row.address], note = wrapped
                     issues.append(note)
@@ -297,7 +297,7 @@ def recover(
         except ParseError as exc:
             # a number cut at its thousands comma (``1,46``) whose last digits wrapped
             # under its column on the next line (``1``) in text laid out in characters
-            wrapped = _wrapped_in_columns(reader, occ, row, builder, value_type, owner) if row.table == "applications" else None
+            wrapped = _wrapped_in_columns(reader, occ, row, builder, value_type, owner, read) if row.table == "applications" else None
             if wrapped is not None:
                 read[row.address], note = wrapped
                 issues.append(note)
@@ -324,7 +324,7 @@ def recover(
                 occ, printed))
             continue
         if not (left_clean and right_clean):
-            joined = _wrapped_in_columns(reader, occ, row, builder, value_type, owner)
+            joined = _wrapped_in_columns(reader, occ, row, builder, value_type, owner, read)
             as_printed = _sums(row, values) is True
             if joined is not None and not as_printed:
                 read[row.address], note = joined
