@@ -1488,20 +1488,19 @@ def _print_captions(bands: list[list[str]], rows: Sequence[Any], rnd: random.Ran
     commas=st.booleans(),
     page=st.one_of(st.none(), st.integers(0, 60)),
     damage=st.sampled_from(["none", "none", "drop", "swap", "unbalanced", "blank"]),
+    captions=st.booleans(),
 )
 def test_numbers_in_pieces_over_the_lines_of_narrow_cells_never_give_a_wrong_number(
     report: gd.Report, seed: int, width: int, align: str, factor: int, commas: bool, page: Optional[int], damage: str,
+    captions: bool,
 ) -> None:
     """Table 三 of narrow cells laid out in characters (:func:`_narrow_cells`), perhaps
-    with a row's lines left out or two rows' swapped, one cell printed empty, or one
-    number one more than its row adds up to: every number read is the printed one,
-    whichever lines of pieces the rows take.  (A single line of pieces left out would
-    change the numbers printed.)"""
-    # Not yet with the group captions in pieces (``captions=True``): the tests of
-    # ``_two_caption_columns…`` below fix the cases found so, but a longer run still finds
-    # rows misread where caption pieces share lines with number pieces in ways the
-    # caption is not spelled whole (issue 11's note has the reproduction).
-    text, printed = _narrow_cells(report, random.Random(seed), width, align, factor, commas, page, damage)
+    with table 三's group captions in pieces in two columns before the labels, a row's
+    lines left out or two rows' swapped, one cell printed empty, or one number one more
+    than its row adds up to: every number read is the printed one, whichever lines of
+    pieces the rows take.  (A single line of pieces left out would change the numbers
+    printed.)"""
+    text, printed = _narrow_cells(report, random.Random(seed), width, align, factor, commas, page, damage, captions)
     _only_the_reports_numbers(gd.parse(text), report, printed)
 
 
@@ -1795,6 +1794,19 @@ def test_rests_under_a_row_are_not_joined_when_a_row_not_read_holds_the_numbers_
     assert "\n        （一）予以公开" in text
     assert got.applications.granted.commercial is None
     assert got.applications.carried_over.commercial is None
+
+
+def test_a_row_of_one_number_and_gaps_over_number_pieces_after_caption_pieces_is_not_read() -> None:
+    """``三、  （四  1.本机关不掌握相关政府信息 … 3`` / ``本年  ）无  7  8  5  0  9  9  8``: the
+    label's line holds one number, and the column pass marks its other columns as gaps
+    (∅ … ∅ 3, which the row's sum cannot refute); the row's numbers stand under them
+    after caption pieces that could not be taken out whole (two rows' lines swapped).
+    Read 3 for 38 and blanks for 7 … 9; it is not read."""
+    text, want, got = _fixture_pair("one_number_and_gaps_over_caption_pieces")
+    assert "\n本年  ）无" in text
+    assert got.applications.unable.not_held.total is None
+    assert any(i.path == "applications.unable.not_held" and "number pieces stand under" in i.message
+               for i in got.issues)
 
 
 def test_the_columns_find_a_sub_row_label_after_a_piece_of_its_group_caption() -> None:

@@ -121,9 +121,11 @@ def _pieces_under(reader: "_Reader", occ: _Occurrence) -> bool:
     starts no row's label (``（三  6.属于四类过程性信息  0  2  3  0  2     7`` / ``）不
     5  6     1  6  0``: a group caption's pieces, then the rests of the row's wrapped
     numbers).  The row may then add up as printed by chance: its numbers are not
-    certain."""
+    certain.  So too a row of one number and gaps the column pass marked, whose other
+    numbers stand under the gaps (``三、  （四  1.本机关不掌握相关政府信息  ∅ … ∅ 3`` / ``本年
+    ）无  7  8  5  0  9  9  8``: read 3 for 38)."""
     values = [c for c in occ.values if c.text != BLANK]
-    if len(values) < 2 or len({c.line for c in values}) != 1 or any(
+    if not values or len({c.line for c in values}) != 1 or any(
             b.column - a.column - len(a.text) < 2 for a, b in zip(values, values[1:])):
         return False
     line = values[0].line + 1
