@@ -308,7 +308,32 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
             cut = m.start() + rnd.randrange(1, len(m.group()))
             lines[k] = lines[k][:cut] + "\n" + lines[k][cut:]
         return "\n".join(lines), {lost}
+    if kind == "late_header":
+        return _late_header(text, rnd), set()
     raise AssertionError(kind)
+
+
+#: Table 二's column headers and each block's first row label, as rendered.
+_HEADERS = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量"
+                      r"|本年增/减|本年处理决定数量|本年收费金额\(单位:万元\)|采购项目数量|采购总金额")
+_FIRST_LABELS = re.compile(r"规章|行政许可|行政处罚|行政事业性收费|政府集中采购")
+
+
+def _late_header(text: str, rnd: random.Random) -> str:
+    """``text`` with the first row label of a table-二 block and one of the block's column
+    headers swapped, as ``pdftotext``'s default order prints a label centred in a row
+    taller than its header's (``信息内容`` / ``行政许可`` / ``本年处理决定数量`` / ``9``)."""
+    blocks = [m.end() for m in re.finditer(r"第二十条第.{3}项", text)]
+    if not blocks:
+        return text
+    at = rnd.choice(blocks)
+    label = _FIRST_LABELS.search(text, at)
+    heads = [m for m in _HEADERS.finditer(text, at, label.start())] if label else []
+    if label is None or not heads:
+        return text
+    head = rnd.choice(heads)
+    return (text[: head.start()] + label.group() + text[head.end() : label.start()] + head.group()
+            + text[label.end() :])
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -317,7 +342,7 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
     layout=st.sampled_from(LAYOUTS),
     kind=st.sampled_from(
         ["delete", "duplicate", "swap", "cut", "join", "break", "break_lost", "wrap", "late_label",
-         "late_labels"]
+         "late_labels", "late_header"]
     ),
     seed=st.integers(0, 2**32 - 1),
 )
@@ -342,6 +367,32 @@ def test_damaged_text_never_gives_a_number_at_a_wrong_address(
                 assert _explained(got, address), f"{kind}: {address} is None without an issue"
             continue
         assert value == want[address], f"{kind} on {layout}: {address} read {value!r}, printed {want[address]!r}"
+
+
+def test_a_block_header_printed_after_its_first_row_label_is_read_as_the_template_orders_it() -> None:
+    """``pdftotext``'s default order prints a label centred in a row taller than its
+    header's before the header: ``信息内容`` / ``行政许可`` / ``本年处理决定数量`` / ``0``.  The
+    grammar puts 本年处理决定数量 right before 行政许可 in its block, so the header goes back
+    before the label and the row is read; not when one of the block's headers is printed
+    elsewhere (after the next row's label: the text's order is not the grid's, and
+    blank cells leave no trace, so the numbers after the label may be other rows')."""
+    want = gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt")
+    text = render(want, "newline")
+    for head, label in (("本年处理决定数量", "行政许可"), ("本年收费金额(单位:万元)", "行政事业性收费"),
+                        ("现行有效件数", "规章")):
+        text = text.replace(f"{head}\n{label}\n", f"{label}\n{head}\n", 1)
+    assert "信息内容\n行政许可\n本年处理决定数量\n" in text
+    got = gd.parse(text)
+    assert got.active_disclosure == want.active_disclosure
+    assert got.applications == want.applications and got.appeals == want.appeals
+    # 现行有效件数 after the next row's label, as a template PDF with blank cells prints it
+    moved = render(want, "newline").replace("本年制发件数\n本年废止件数\n现行有效件数\n规章\n",
+                                            "规章\n本年制发件数\n本年废止件数\n", 1)
+    moved = moved.replace("行政规范性文件\n", "行政规范性文件\n现行有效件数\n", 1)
+    assert "\n规章\n本年制发件数\n本年废止件数\n51\n" in moved
+    got = gd.parse(moved)
+    assert got.active_disclosure.regulations.issued is None
+    assert any(i.path == "active_disclosure.regulations" for i in got.issues)
 
 
 def test_numbers_broken_over_lines_in_a_narrow_column_are_joined_where_certain() -> None:

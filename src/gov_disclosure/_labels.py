@@ -261,6 +261,53 @@ def _caption_forms(compiled: "CompiledEdition") -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
+def _block_headers(compiled: "CompiledEdition") -> dict[str, frozenset[str]]:
+    """The column headers the grammar puts right before a row, by the row's address: the
+    ``_H`` terminals (also inside an inlined rule of headers only, 2019's
+    ``_item_columns``) that precede the first row of a block in its rule
+    (``_block_licensing: ARTICLE_5_H INFO_H DECISIONS_H licensing`` gives 行政许可
+    第二十条第(五)项, 信息内容 and 本年处理决定数量).  Row-group captions are not column
+    headers.  Built once per edition."""
+    captions = {name for name, rx in compiled.lexer.patterns if _GROUP_ORDINAL.match(rx.pattern)}
+    rules: dict[str, list[list[Any]]] = {}
+    for rule in compiled.lark.rules:
+        rules.setdefault(str(rule.origin.name), []).append(list(rule.expansion))
+
+    def headers(symbol: Any) -> Optional[set[str]]:  # the headers a symbol stands for, or None
+        name = str(symbol.name)
+        if symbol.is_term:
+            return {name} if base_name(name).endswith("_H") and name not in captions else None
+        if not base_name(name).startswith("_") or name not in rules:
+            return None
+        found: set[str] = set()
+        for expansion in rules[name]:
+            for sub in expansion:
+                inner = headers(sub) if sub.is_term else None  # one level: headers only
+                if inner is None:
+                    return None
+                found |= inner
+        return found
+
+    address = {r.name: r.address for r in compiled.builder.schema.rows.values()}
+    out: dict[str, set[str]] = {}
+    for expansions in rules.values():
+        for expansion in expansions:
+            for i, symbol in enumerate(expansion):
+                row = address.get(base_name(str(symbol.name))) if not symbol.is_term else None
+                if row is None:
+                    continue
+                found: set[str] = set()
+                for before in reversed(expansion[:i]):
+                    inner = headers(before)
+                    if inner is None:
+                        break
+                    found |= inner
+                if found:
+                    out.setdefault(row, set()).update(found)
+    return {row: frozenset(names) for row, names in out.items()}
+
+
+@lru_cache(maxsize=None)
 def _results_caption(compiled: "CompiledEdition") -> "re.Pattern[str]":
     """The caption of table 三's results group (``三、本年度办理结果``): a merged cell
     over the rows (一) … (七), left of their own group captions."""
@@ -634,6 +681,49 @@ class _Reader:
             if _ORDINAL.fullmatch(cell.text) and self._starts_label(k):
                 out.append(Cell(cell.text + cells[k + 1].text, cell.line, cell.column))
                 k += 2
+                continue
+            out.append(cell)
+            k += 1
+        return out
+
+    def headers_first(self) -> list[Cell]:
+        """The cells with a block's column headers printed between its first row's label
+        and the row's numbers put back before the label (``pdftotext``'s default order, a
+        label centred in a row taller than its header's: ``行政许可`` / ``本年处理决定数量``
+        / ``9``, ``行政事业性收费`` / ``本年收费金额(单位:万元)`` / ``3.2793``).  Only the
+        headers the grammar puts right before that row move (:func:`_block_headers`), only
+        when each is a cell of its own, numbers follow them, and with the headers right
+        before the label they are all the block's: a header printed elsewhere (after the
+        next row's label) is a text whose order is not the grid's, where the numbers after
+        the label may be other rows'."""
+        cells = self.cells
+        heads = _block_headers(self.compiled)
+        if not heads:
+            return list(cells)
+
+        def header(c: Cell, names: frozenset[str]) -> Optional[str]:
+            parts = () if c.text is ROW_END else self.tokenize(c.text) or ()
+            return parts[0][0] if len(parts) == 1 and parts[0][0] in names else None
+
+        out: list[Cell] = []
+        n = len(cells)
+        k = 0
+        while k < n:
+            cell = cells[k]
+            row = None if cell.text is ROW_END or self.is_value(cell.text) else self._row_of(cell.text)
+            names = heads.get(row.address) if row is not None else None
+            m = k + 1
+            seen: set[Optional[str]] = set()
+            while names and m < n and m - k <= len(names) and (name := header(cells[m], names)):
+                seen.add(name)
+                m += 1
+            j = k - 1
+            while m > k + 1 and names and j >= 0 and (cells[j].text is ROW_END or header(cells[j], names)):
+                seen.add(header(cells[j], names))
+                j -= 1
+            if m > k + 1 and m < n and self.is_value(cells[m].text) and names and seen >= names:
+                out += [*cells[k + 1 : m], cell]
+                k = m
                 continue
             out.append(cell)
             k += 1

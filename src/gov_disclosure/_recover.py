@@ -97,7 +97,8 @@ def recover(
         if defused == reader.cells:
             break
         reader.cells = defused
-    cells = reader.cells = reader.attach_ordinals()
+    reader.cells = reader.attach_ordinals()
+    cells = reader.cells = reader.headers_first()
     shape = reader.shape
     builder = compiled.builder
     value_type = compiled.lexer.value_type
