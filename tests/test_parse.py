@@ -106,6 +106,15 @@ def _cells_of(text: str) -> list[str]:
     return [c.text for c in cells(normalise(text), editions.get("2021").compile().value_re)]
 
 
+def test_a_piece_of_a_thousands_number_one_space_after_a_label_is_a_cell_of_its_own() -> None:
+    """A number broken in a narrow cell at or after its thousands comma (``1,35`` /
+    ``2``) is no VALUE, but it is no part of the label it is printed one space after."""
+    assert _cells_of("5.要求行政机关确认或重新出具已 1,35  1,05") == [
+        "5.要求行政机关确认或重新出具已", "1,35", "1,05"]
+    assert _cells_of("一、本年新收政府信息 14,  1,99") == ["一、本年新收政府信息", "14,", "1,99"]
+    assert _cells_of("本年新收政府信息 公开申请数量") == ["本年新收政府信息公开申请数量"]
+
+
 def _relayout(text: str, layout: str) -> str:
     """Rewrite the table lines of seed 001 (``cell |`` per line) in another layout."""
     out = []

@@ -68,9 +68,7 @@ def _wrapped_in_columns(
     heads = occ.values
     if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner):
         return None
-    before = _before_captions(reader, occ)
-    if before is not None and before >= 0 and reader.is_value(cells[before].text) and (
-            cells[before].line < heads[0].line and before in owner and owner[before].row.address not in read):
+    if _above_unread(reader, occ, owner, read):
         return None
     k = occ.end
     tails: list[Cell] = []
@@ -355,6 +353,22 @@ def _gaps_under_rests(reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occ
         k >= 0 and reader.is_value(cells[k].text) and cells[k].line < occ.line
         and _unclaimed_before(reader, occ, owner) > 0
     )
+
+
+def _above_unread(
+    reader: "_Reader", occ: _Occurrence, owner: dict[int, _Occurrence], read: Mapping[str, Built]
+) -> bool:
+    """Whether the number right before ``occ``'s label (captions between skipped) stands
+    on a line above its numbers and belongs to the run of a row not read (``read``, the
+    rows read so far; ``owner``, see :func:`_unclaimed_before`): it may be the first line
+    of one of this row's numbers, wrapped over three lines around its label (``236  319``
+    / ``6.属于四类过程性信息  169 197 458 0 6 3 3`` is 2360 … 3193)."""
+    cells = reader.cells
+    k = _before_captions(reader, occ)
+    if k is None or k < 0 or not occ.values or not reader.is_value(cells[k].text):
+        return False
+    run = owner.get(k)
+    return cells[k].line < occ.values[0].line and run is not None and run.row.address not in read
 
 
 def _first_piece_before(reader: "_Reader", occ: _Occurrence, unclaimed: int) -> bool:

@@ -148,6 +148,10 @@ RULE_LINE = re.compile(r"[\s|+:]*[-=─━]{3,}(?:[\s|+:]+[-=─━]{3,})*[\s|+:
 _HEADING = re.compile(r"\s{0,3}#{1,6}\s+")
 _SEGMENT = re.compile(r"[^|\t]+")
 _PIECE = re.compile(r"\S+")
+#: A piece of a number broken in a narrow cell at or after a thousands comma (``1,35``,
+#: ``14,``), which the grammar's VALUE does not take: still a cell of its own, never part
+#: of the label it is printed one space after (``5.要求…重新出具已 1,35``).
+_BROKEN_NUMBER = re.compile(r"\d{1,3}(?:,\d{0,3})+")
 
 
 def _is_rule(stripped: str) -> bool:
@@ -252,7 +256,7 @@ def cells(text: str, value: Pattern[str]) -> list[Cell]:
                     # column), not one label
                     append(Cell("".join(run), number, run_col))
                     run = []
-                if is_value(p):
+                if is_value(p) or (p[0].isdigit() and "," in p and _BROKEN_NUMBER.fullmatch(p)):
                     if run:
                         append(Cell("".join(run), number, run_col))
                         run = []

@@ -47,6 +47,7 @@ from ._grammar import MISSING_MARKS, NUMBER_PIECE
 from ._grid import displaced, rebuild
 from ._guards import (
     _LEADING_ZERO,
+    _above_unread,
     _among_wrapped,
     _blank_slots,
     _digits_after,
@@ -362,6 +363,14 @@ def recover(
                 "parse.row_unreadable", row.address,
                 f"{where}: numbers no row takes stand just before its label ({unclaimed} of them) and its own "
                 f"({printed}) do not add up: its label may be printed around its numbers, so the row is not read",
+                occ, printed))
+            continue
+        if fails and _above_unread(reader, occ, owner, read):
+            issues.append(_issue(
+                "parse.row_unreadable", row.address,
+                f"{where}: its numbers ({printed}) do not add up, and numbers right above them belong to a row "
+                "not read: they may be the first lines of this row's numbers, wrapped around its label, so the "
+                "row is not read",
                 occ, printed))
             continue
         if fails and _rests_follow(reader, occ):
