@@ -301,7 +301,14 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         (lost,) = _mutate(text, rnd, "delete")[1]
         lines = text.split("\n")
         del lines[lost - 1]
+        # table 四's fifteen numbers are one run, as a row's seven are: both there print
+        # fifteen numbers as printed (the pipe layout's missing `` |`` after the first piece
+        # is the only trace, and the reader does not use it)
+        four = next((k for k, line in enumerate(lines) if line.startswith("四、") and "行政复议" in line), len(lines))
+        five = next((k for k, line in enumerate(lines) if k > four and line.startswith("五、")), len(lines))
+        inside = four < lost - 1 <= five  # the lost line stood between them (the lines after it moved up)
         numbers = [(k, m) for k, line in enumerate(lines) if abs(k + 1 - lost) > 8
+                   and not (inside and four <= k < five)
                    for m in re.finditer(r"(?<![\d.,])\d{2,}(?![\d.,])", line)]
         if numbers:
             k, m = rnd.choice(numbers)
