@@ -680,6 +680,27 @@ def test_a_label_printed_after_its_numbers_does_not_take_the_next_rows() -> None
     assert report.applications.denied.third_party_rights == type(report.applications.denied.third_party_rights)()
 
 
+@pytest.mark.parametrize("layout", ["pipe", "newline"])
+def test_a_number_missing_from_table_four_one_number_a_line_is_not_filled_by_splitting_another(layout: str) -> None:
+    """Table 四 one number a line with 23 (复议 总计) left out: fourteen numbers, and splitting
+    17 into 1 and 7 makes every group add up (0 + 6 + 0 + 1 = 7).  The lines kept the
+    separators, so no two numbers were glued there: the table is not read.  Flattened onto
+    one line with the separators lost, the glued run is still split by the groups' sums."""
+    data = json.loads(gd.parse_file(Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").to_json())
+    data["appeals"] = {
+        group: dict(zip(["upheld", "corrected", "other", "pending", "total"], numbers)) for group, numbers in (
+            ("review", [0, 6, 0, 17, 23]), ("litigation_direct", [3, 1, 0, 200, 204]),
+            ("litigation_after_review", [38, 68, 1, 0, 107]))}
+    want = gd.Report.from_json(json.dumps(data))
+    lines = render(want, layout).split("\n")
+    at = max(k for k, line in enumerate(lines) if line.strip(" |") == "23")
+    del lines[at]
+    got = gd.parse("\n".join(lines))
+    assert all(value is None for address, value in got.cells() if address.startswith("appeals."))
+    assert any(i.path == "appeals" and i.code == "parse.row_unreadable" for i in got.issues)
+    assert got.applications == want.applications
+
+
 def test_a_report_without_table_four_blames_table_four() -> None:
     """The tables before are complete: the error names table 四, not table 三."""
     text = (Path(__file__).resolve().parents[1] / "examples" / "pipes_2021.txt").read_text("utf-8")

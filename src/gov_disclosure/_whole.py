@@ -372,7 +372,12 @@ def _appeals(
             "parse.conflicting_copy", "error",
             f"table 四 is printed {len(copies)} times (lines {lines}) with different numbers: it is not read",
             "appeals", line=run[0].line, column=run[0].column, printed=printed), spans
-    if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run):
+    alone = len(run) > 1 and len({c.line for c in run}) == len(run)
+    if len(run) < sum(sizes) and all(_PLAIN.fullmatch(c.text) for c in run) and not alone:
+        # fewer numbers than cells: separators lost between them.  Not where every number
+        # stands alone on its line (a cell a line, ``17 |``): the lines kept the separators,
+        # a number is missing there, and splitting another to fill its place may fit the
+        # sums by chance (``0 6 0 17 23 …`` with 23 lost is split 0 6 0 1 7)
         return _appeals_glued(run, table, sizes, builder, value_type, read), spans
     if sum(sizes) < len(run) <= 2 * sum(sizes) and all(_MERGEABLE.fullmatch(c.text) or MISSING_MARKS.fullmatch(c.text)
                                                       for c in run):
