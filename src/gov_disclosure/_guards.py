@@ -66,9 +66,8 @@ def _wrapped_in_columns(
     nor when the row adds up without the pieces too."""
     cells = reader.cells
     heads = occ.values
-    if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner):
-        return None
-    if _above_unread(reader, occ, owner, read):
+    if len({c.line for c in heads}) != 1 or _unclaimed_before(reader, occ, owner) or _above_unread(
+            reader, occ, owner, read):
         return None
     k = occ.end
     tails: list[Cell] = []

@@ -698,8 +698,7 @@ class _Reader:
         the label may be other rows'."""
         cells = self.cells
         heads = _block_headers(self.compiled)
-        if not heads:
-            return list(cells)
+        every = frozenset().union(*heads.values())
 
         def header(c: Cell, names: frozenset[str]) -> Optional[str]:
             parts = () if c.text is ROW_END else self.tokenize(c.text) or ()
@@ -710,18 +709,24 @@ class _Reader:
         k = 0
         while k < n:
             cell = cells[k]
-            row = None if cell.text is ROW_END or self.is_value(cell.text) else self._row_of(cell.text)
-            names = heads.get(row.address) if row is not None else None
+            # only a label with a header after it is looked up (the rare case: one lookup)
+            row = (self._row_of(cell.text) if k + 1 < n and header(cells[k + 1], every)
+                   and not self.is_value(cell.text) and cell.text is not ROW_END else None)
+            names = heads.get(row.address, frozenset()) if row is not None else frozenset()
             m = k + 1
-            seen: set[Optional[str]] = set()
+            seen: set[str] = set()
             while names and m < n and m - k <= len(names) and (name := header(cells[m], names)):
                 seen.add(name)
                 m += 1
             j = k - 1
-            while m > k + 1 and names and j >= 0 and (cells[j].text is ROW_END or header(cells[j], names)):
-                seen.add(header(cells[j], names))
+            while m > k + 1 and j >= 0:  # the block's headers right before the label
+                if cells[j].text is not ROW_END:
+                    before = header(cells[j], names)
+                    if before is None:
+                        break
+                    seen.add(before)
                 j -= 1
-            if m > k + 1 and m < n and self.is_value(cells[m].text) and names and seen >= names:
+            if m > k + 1 and m < n and self.is_value(cells[m].text) and seen >= names:
                 out += [*cells[k + 1 : m], cell]
                 k = m
                 continue
