@@ -317,6 +317,17 @@ def _mutate(text: str, rnd: random.Random, kind: str) -> tuple[str, set[int]]:
         return "\n".join(lines), {lost}
     if kind == "late_header":
         return _late_header(text, rnd), set()
+    if kind == "late_header_blank":
+        # the same with a table-二 number left out (a blank cell that leaves no trace): the
+        # numbers after a label may then be the next row's
+        text = _late_header(text, rnd)
+        start, end = text.find("二、主动公开"), text.find("三、收到")
+        numbers = list(re.finditer(r"(?<![\d.,])\d+(?:\.\d+)?(?![\d.,])", text[start:end])) if start >= 0 else []
+        if not numbers:
+            return text, set()
+        m = rnd.choice(numbers)
+        at = start + m.start()
+        return text[:at] + text[at + len(m.group()) :], {text.count("\n", 0, at) + 1}
     raise AssertionError(kind)
 
 
@@ -349,7 +360,7 @@ def _late_header(text: str, rnd: random.Random) -> str:
     layout=st.sampled_from(LAYOUTS),
     kind=st.sampled_from(
         ["delete", "duplicate", "swap", "cut", "join", "break", "break_lost", "wrap", "late_label",
-         "late_labels", "late_header"]
+         "late_labels", "late_header", "late_header_blank"]
     ),
     seed=st.integers(0, 2**32 - 1),
 )
