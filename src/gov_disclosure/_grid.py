@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Collection, Mapping, Optional, Sequence
 
 from lark import Token
 
@@ -36,7 +36,7 @@ from ._build import Built
 from ._grammar import MISSING_MARKS
 from ._labels import _bare, _Occurrence, _Reader, _row_forms
 from ._normalize import ROW_END, Cell
-from ._rowsum import _COUNT, _confirmed, _joined_count, _table_adds_up
+from ._rowsum import _COUNT, _joined_count, _placed, _table_adds_up
 from .errors import ParseError
 from .issues import Issue
 
@@ -388,7 +388,8 @@ def displaced(
     at their columns) or when two stand where only the first column's can
     (:func:`_aligned`, against the nearest lines above and below that print every
     column).  A row that takes a number from a suspect line is not read unless a column
-    sum confirms its order (:func:`._rowsum._confirmed`), or the whole table adds up.
+    sum confirms its order (:func:`._rowsum._placed`, rows so confirmed counting as read in
+    place for the next rule), or the whole table adds up.
     """
     if lines is None:
         return []
@@ -434,12 +435,18 @@ def displaced(
             break
     if not moved:
         return []
-    values = _known(rows, table.rows)
+    values = _known(rows, table.rows, moved)
     if _table_adds_up(values, table.rows):  # every row read, and the whole table adds up
         return []
+    # a row a column rule confirms is as certain as one read in place: it may then, with
+    # the rows around it, confirm another moved row by the other rule (总计 by the
+    # results, then 新收 by the balance)
+    unsure = set(moved)
+    while sure := {a for a in unsure if _placed(a, unsure, values, table.rows)}:
+        unsure -= sure
     issues: list[Issue] = []
     for row in table.rows:
-        if row.address not in moved or _confirmed(row.address, set(moved), values, table.rows):
+        if row.address not in unsure:
             continue
         number, pieces, why = moved[row.address]
         printed = " ".join(p.text for p in pieces)
@@ -452,12 +459,18 @@ def displaced(
     return issues
 
 
-def _known(read: Mapping[str, Built], rows: Sequence[_schema.Row]) -> dict[str, tuple[int, ...]]:
-    """The numbers of each row of table 三 (``rows``) in ``read`` whose every cell is one."""
+def _known(
+    read: Mapping[str, Built], rows: Sequence[_schema.Row], moved: Collection[str],
+) -> dict[str, tuple[int, ...]]:
+    """The numbers of each row of table 三 (``rows``) in ``read``, a printed blank or
+    dash counted as nothing (as the validator counts it); a row in ``moved`` only when
+    its every cell is a number (a blank out of its place would count as a 0 in place)."""
     values: dict[str, tuple[int, ...]] = {}
     for row in rows:
         built = read.get(row.address)
         numbers = () if built is None else tuple(getattr(built.obj, c.name) for c in row.cells)
+        if row.address not in moved:
+            numbers = tuple(0 if v is None else v for v in numbers)
         if numbers and all(type(v) is int for v in numbers):
             values[row.address] = numbers
     return values

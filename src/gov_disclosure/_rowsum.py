@@ -247,3 +247,27 @@ def _confirmed(address: str, moved: set[str], values: dict[str, tuple[int, ...]]
                 and _rule_holds(values, left, right):
             return True
     return False
+
+
+def _placed(address: str, unsure: set[str], values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
+    """Whether the column rules of table 三 fix where each number of the row at
+    ``address`` stands (its numbers read in an order that may not be its columns'):
+    :func:`_confirmed`, or a rule over rows all known, none of the others ``unsure``,
+    holds in every column but 总计, and the row's own sum holds, which then fixes its
+    总计 (blanks counted as nothing break the rule in the 总计 column when the results
+    print their 总计 empty).  Two of the six columns' numbers swapped keep the row's sum
+    but break the rule in both unless the report's own arithmetic fails in both and
+    each number happens to equal the other column's sum; 总计 swapped with another
+    breaks the row's sum unless the two are equal."""
+    if _confirmed(address, unsure, values, rows):
+        return True
+    numbers = values.get(address)
+    if numbers is None or sum(numbers[:-1]) != numbers[-1]:
+        return False
+    for left, right in _column_rules(rows) or ():
+        involved = {*left, *right}
+        if address in involved and involved <= set(values) and not (involved & unsure) - {address} \
+                and all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right)
+                        for c in range(len(numbers) - 1)):
+            return True
+    return False
