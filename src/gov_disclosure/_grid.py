@@ -389,7 +389,7 @@ def displaced(
     (:func:`_aligned`, against the nearest lines above and below that print every
     column).  A row that takes a number from a suspect line is not read unless a column
     sum confirms its order (:func:`._rowsum._placed`, rows so confirmed counting as read in
-    place for the next rule), or the whole table adds up.
+    place for the next rule).
     """
     if lines is None:
         return []
@@ -408,24 +408,33 @@ def displaced(
         gaps = [b.column - a.column - len(a.text) for a, b in zip(pieces, pieces[1:])]
         if max(gaps) >= 2:
             spaced[n] = (pieces, gaps)
-    # the lines that print every column at its place
-    anchors = sorted(n for n, (_, gaps) in spaced.items() if min(gaps) >= 2)
-    if not anchors:
+    # the lines that print every column at its place: two or more spaces between their
+    # numbers, and standing in the columns of half the others of their page or more (a
+    # row moved with room between its numbers is no anchor for the rows next to it; a
+    # tool places each page's columns anew); on a page where none do, no line is
+    spread = sorted(n for n, (_, gaps) in spaced.items() if min(gaps) >= 2)
+    if not spread:
         return []
+    page = _pages(lines)
+    anchors = [n for n in spread
+               if 2 * sum(_aligned(spaced[n][0], spaced[m][0]) for m in spread if m != n and page[m] == page[n])
+               >= sum(page[m] == page[n] for m in spread) - 1]
     moved: dict[str, tuple[int, list[Cell], str]] = {}
     for row in table.rows:
         built = rows.get(row.address)
         if built is None:
             continue
         for number in sorted({t.line for t in built.tokens if t.line in spaced}):
-            others = [n for n in anchors if n != number]
+            others = [n for n in anchors if n != number and page[n] == page[number]]
             at = bisect.bisect_left(others, number)
             near = [others[k] for k in (at - 1, at) if 0 <= k < len(others)]
             pieces, gaps = spaced[number]
-            if not near:
-                continue
-            if 1 in gaps:
+            if 1 in gaps:  # in a table that prints every column somewhere (``spread``)
                 why = "some stand one space apart, in the order of a text block, not at their columns"
+            elif not near and any(page[m] == page[number] for m in spread if m != number):
+                why = "the lines of its page that print every column do not stand in one another's columns"
+            elif not near:
+                continue
             elif not any(_aligned(pieces, spaced[n][0]) for n in near):
                 why = (f"they do not stand under the columns of line {near[0]} "
                        f"(at {' '.join(str(p.column) for p in spaced[near[0]][0])})")
@@ -436,12 +445,13 @@ def displaced(
     if not moved:
         return []
     values = _known(rows, table.rows, moved)
-    if _table_adds_up(values, table.rows):  # every row read, and the whole table adds up
-        return []
     # a row a column rule confirms is as certain as one read in place: it may then, with
     # the rows around it, confirm another moved row by the other rule (总计 by the
-    # results, then 新收 by the balance)
-    unsure = set(moved)
+    # results, then 新收 by the balance).  Not the whole table adding up with rows moved:
+    # rows moved alike keep every sum (a township's one application, counted in 新收,
+    # 其他处理 and 总计, read in the second column's place in all three)
+    # (a row whose numbers are all equal, ``0 0 0 0 0 0 0``, is the same in any order)
+    unsure = {a for a in moved if a not in values or len(set(values[a])) > 1}
     while sure := {a for a in unsure if _placed(a, unsure, values, table.rows)}:
         unsure -= sure
     issues: list[Issue] = []
@@ -476,6 +486,17 @@ def _known(
     return values
 
 
+def _pages(lines: Sequence[str]) -> dict[int, int]:
+    """The page of each line (by number, from 1) of ``lines``: a form feed, which
+    ``pdftotext`` prints before a page's first line, starts the next."""
+    pages: dict[int, int] = {}
+    page = 0
+    for n, line in enumerate(lines, 1):
+        page += line.count("\f")
+        pages[n] = page
+    return pages
+
+
 def _between(lines: Sequence[str], a: Cell, b: Cell) -> str:
     """What the text prints between cells ``a`` and ``b`` of one line."""
     return lines[a.line - 1][a.column - 1 + len(a.text):b.column - 1] if 0 < a.line <= len(lines) else "|"
@@ -499,5 +520,11 @@ def _aligned(pieces: list[Cell], anchor: list[Cell]) -> bool:
         far = [abs(at - m) for m in middles]
         return {k for k, f in enumerate(far) if f == min(far)}
 
+    if all(nearest(placed[j]) == {j} for j in range(2, len(pieces))):
+        # the third on in their columns, the second in the first's: no shift of the line,
+        # a number moved into the first column (``7.属于行政执法案卷 0   1000   0 …``, 1000
+        # the first column's, 0 the second's, which a shift of a character or two would
+        # put back in place)
+        return False
     later = range(1, len(pieces))
     return any(all(nearest(placed[j] - d) == {j} for j in later) for d in {placed[j] - middles[j] for j in later})
