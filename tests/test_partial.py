@@ -222,6 +222,7 @@ def test_a_row_over_uneven_lines_in_another_order_is_not_read() -> None:
 
 
 _NUMBER_LINE = re.compile(r"\s*[\d,]+\s*")
+_NUMBER_OR_BLANK = re.compile(r"\s*(?:[\d,]+|—)\s*")
 
 
 def _rows_of_seven(lines: list[str]) -> list[int]:
@@ -1035,11 +1036,13 @@ def test_a_text_ending_right_after_table_four_may_be_truncated() -> None:
     assert not [i for i in gd.parse(text).issues if i.code == "text.may_be_truncated"]
 
 
-def _table_three_rows(lines: list[str]) -> list[int]:
-    """The lines of a ``space`` rendering holding a table-三 row: a label, then 7 numbers."""
+def _table_three_rows(lines: list[str], blanks: bool = False) -> list[int]:
+    """The lines of a ``space`` rendering holding a table-三 row: a label, then 7 numbers
+    (with ``blanks``, some of them perhaps ``—``)."""
+    cell = _NUMBER_OR_BLANK if blanks else _NUMBER_LINE
     return [k for k, line in enumerate(lines)
-            if len(parts := line.split()) >= 8 and all(_NUMBER_LINE.fullmatch(p) for p in parts[-7:])
-            and not _NUMBER_LINE.fullmatch(parts[-8])]
+            if len(parts := line.split()) >= 8 and all(cell.fullmatch(p) for p in parts[-7:])
+            and not cell.fullmatch(parts[-8])]
 
 
 def _only_the_reports_numbers(got: gd.Report, report: gd.Report, printed: Optional[dict[str, Any]] = None) -> None:
@@ -1060,17 +1063,32 @@ def _only_the_reports_numbers(got: gd.Report, report: gd.Report, printed: Option
     seed=st.integers(0, 2**32 - 1),
     shuffle=st.booleans(),
     rows=st.integers(1, 4),
+    blanks=st.integers(0, 4),
 )
 def test_rows_over_uneven_lines_never_give_a_wrong_number(
-    report: gd.Report, seed: int, shuffle: bool, rows: int
+    report: gd.Report, seed: int, shuffle: bool, rows: int, blanks: int
 ) -> None:
     """Table-三 rows printed over lines of different lengths (PDF text of cells whose
     contents sit at different heights), in the columns' order or not: a row is read only
-    when the whole table adds up with it, so every number read is the report's."""
+    when the whole table adds up with it, so every number read is the report's.
+    ``blanks``: as many cells of table 三 that hold 0 printed blank (``—``), which adds
+    up as a 0 does; the rows so printed are among those spread over lines."""
     rnd = random.Random(seed)
+    zeros = [a for a, v in report.cells() if a.startswith("applications.") and v == 0]
+    if blanks and zeros:
+        data = report.to_dict()
+        for address in rnd.sample(zeros, min(blanks, len(zeros))):
+            *path, name = address.split(".")
+            node = data
+            for part in path:
+                node = node[part]
+            node[name] = None
+        report = gd.Report.from_dict(data)
     lines = render(report, "space").split("\n")
-    three = _table_three_rows(lines)
-    for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
+    three = _table_three_rows(lines, blanks=True)
+    dashed = [k for k in three if "—" in lines[k]]
+    spread = dashed[:rows] + rnd.sample([k for k in three if k not in dashed], max(0, rows - len(dashed)))
+    for k in sorted(spread, reverse=True):
         parts = lines[k].split()
         label, values = parts[:-7], parts[-7:]
         if shuffle:
@@ -1694,7 +1712,8 @@ def test_table_four_with_its_last_total_wrapped_is_read_by_the_groups_sums(form:
 
 
 def _laid_out(
-    report: gd.Report, rnd: random.Random, jitter: bool, moved: int, mixed: bool = True, into: bool = False
+    report: gd.Report, rnd: random.Random, jitter: bool, moved: int, mixed: bool = True, into: bool = False,
+    paged: bool = False,
 ) -> tuple[str, set[str]]:
     """The ``space`` rendering of ``report`` with table 三 laid out in characters: every
     column at its place line after line, six characters or more apart (a cell's room,
@@ -1707,20 +1726,28 @@ def _laid_out(
     its numbers: the second to fourth numbers close after the label, then the first
     number in its column, the rest in theirs (``四、结转下年度继续办  140 0  374  663 …``),
     or with ``into`` the first number last among the close ones (``836 0 0   226 …``).
+    ``paged``: the table runs over two pages, the second's columns placed anew (three
+    to twelve characters left or right), its first line after a form feed, as
+    ``pdftotext -layout`` prints a page.
     Returns the text and the addresses of the rows so moved (fewer when fewer have room)."""
     lines = render(report, "space").split("\n")
-    rows = _table_three_rows(lines)
+    rows = _table_three_rows(lines, blanks=True)
     labels = [" ".join(lines[k].split()[:-7]) for k in rows]
     numbers = [lines[k].split()[-7:] for k in rows]
     width = max(len(p) for ns in numbers for p in ns)
     step = max(width, 3) + rnd.randint(3, 6)  # six characters apart or more: a column's room, not the number's
-    left = max(map(len, labels)) + rnd.randint(2, 8)
+    first = max(map(len, labels)) + rnd.randint(2, 8)
+    cut = rnd.randrange(1, len(rows)) if paged else len(rows)
+    later = max(map(len, labels[cut:]), default=0) + 2
+    shift = rnd.choice([d for d in range(-12, 13) if abs(d) >= 3 and first + d >= later]) if paged else 0
+    lefts = [first if n < cut else first + shift for n in range(len(rows))]
     aligns = [rnd.choice("<>^") for _ in range(7)] if mixed else [rnd.choice("<>^")] * 7
     table = report.schema.table("applications").rows
     room = [n for n, (label, ns) in enumerate(zip(labels, numbers))
-            if len(label) + 1 + len(" ".join(ns[:4])) + 2 <= left]
+            if len(label) + 1 + len(" ".join(ns[:4])) + 2 <= lefts[n]]
     spots = rnd.sample(room, min(moved, len(room)))
     for n, (k, label, ns) in enumerate(zip(rows, labels, numbers)):
+        left = lefts[n]
         line = list(label.ljust(left + step * 7 + 2))
         run = rnd.randint(1, 3) if n in spots else 0
         if run:
@@ -1733,19 +1760,20 @@ def _laid_out(
                 format(number, f"{aligns[j]}{width}").lstrip())
             start += rnd.choice((-1, 0, 0, 1)) if jitter else 0
             line[start : start + len(number)] = number
-        lines[k] = "".join(line).rstrip()
+        lines[k] = ("\f" if n == cut else "") + "".join(line).rstrip()
     return "\n".join(lines), {next(r for r in table if labels[n].endswith(r.label.split()[-1])).address for n in spots}
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
-@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), jitter=st.booleans())
-def test_numbers_laid_out_in_their_columns_are_read(report: gd.Report, seed: int, jitter: bool) -> None:
+@given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), jitter=st.booleans(), paged=st.booleans())
+def test_numbers_laid_out_in_their_columns_are_read(report: gd.Report, seed: int, jitter: bool, paged: bool) -> None:
     """Table 三 laid out in characters (:func:`_laid_out`), each column aligned its own
     way and each number perhaps a character off its place: read whole, as printed.  A
     number a character off may stand one space beside a wide one, as a text block's
     words do: that row is read only when a column rule over rows in place confirms it
-    (two such rows in one rule are not read: rows a tool moved alike keep its sums)."""
-    text, _ = _laid_out(report, random.Random(seed), jitter, moved=0)
+    (two such rows in one rule are not read: rows a tool moved alike keep its sums).
+    ``paged``: over two pages whose columns stand apart, each placed by its own."""
+    text, _ = _laid_out(report, random.Random(seed), jitter, moved=0, paged=paged)
     got = gd.parse(text)
     _only_the_reports_numbers(got, report)
     spaced = {i.path for i in got.issues if i.code == "parse.row_unreadable" and "one space apart" in i.message}
@@ -1756,9 +1784,9 @@ def test_numbers_laid_out_in_their_columns_are_read(report: gd.Report, seed: int
 
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None, max_examples=60)
 @given(report=reports(consistent=True), seed=st.integers(0, 2**32 - 1), jitter=st.booleans(), into=st.booleans(),
-       moved=st.integers(1, 3), empty=st.booleans())
+       moved=st.integers(1, 3), empty=st.booleans(), paged=st.booleans())
 def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_order(
-    report: gd.Report, seed: int, jitter: bool, into: bool, moved: int, empty: bool
+    report: gd.Report, seed: int, jitter: bool, into: bool, moved: int, empty: bool, paged: bool
 ) -> None:
     """Rows whose first number stands in its column after the next ones, printed close
     after the label, or last among them (:func:`_laid_out` ``moved``, ``into``), one to
@@ -1766,8 +1794,8 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
     not read (strictly: an error), and every other row is, unless column sums over rows
     read, or read and so confirmed, confirm it (the numbers moved were equal, or a
     rule's other rows are all in place).  ``empty``: some results print their 总计
-    empty (``—``), so the rule fails in that column whatever the order.  Every number
-    read is the report's."""
+    empty (``—``), so the rule fails in that column whatever the order; ``paged``, over
+    two pages placed apart.  Every number read is the report's."""
     rnd = random.Random(seed)
     if empty:
         data = report.to_dict()
@@ -1779,7 +1807,7 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
                     node = node[part]
                 node["total"] = None
         report = gd.Report.from_dict(data)
-    text, addresses = _laid_out(report, rnd, jitter, moved=moved, mixed=False, into=into)
+    text, addresses = _laid_out(report, rnd, jitter, moved=moved, mixed=False, into=into, paged=paged)
     assume(addresses)
     got = gd.parse(text)
     _only_the_reports_numbers(got, report)
@@ -1895,6 +1923,24 @@ def test_a_number_moved_into_the_first_column_is_no_shift_of_its_line() -> None:
     assert unread == {"applications.denied.enforcement_files"}
     issue = next(i for i in got.issues if i.path == "applications.denied.enforcement_files")
     assert issue.code == "parse.row_unreadable" and "do not stand under the columns" in issue.message
+
+
+def test_a_blank_and_a_zero_on_different_lines_of_an_uneven_row_are_not_placed_by_sums() -> None:
+    """pypdfium2's text of a LibreOffice PDF prints a row's cells at different heights
+    on lines of their own (``0`` / ``0 39`` / ``— 51 34 124``): which line's numbers come
+    first in the row is not certain, and the sums place only numbers that are not
+    nothing.  A blank counts as nothing, as a 0 does, so the dash could stand where a 0
+    stands (``—`` / ``0 39`` / ``0 51 34 124`` adds up the same, and the row may be 0 0
+    39 — as well as — 0 39 0): the row is not read either way, with the reason.  On one
+    line a blank and a 0 keep its order."""
+    text = (CORPUS / "lopdf-pypdfium2" / "02-2021-city.txt").read_text("utf-8")
+    printed = "\n0\n0 39\n— 51 34 124\n"
+    assert printed in text
+    for variant in (text, text.replace(printed, "\n—\n0 39\n0 51 34 124\n")):
+        got = gd.parse(variant)
+        assert got.applications.unable.unclear == type(got.applications.unable.unclear)()
+        issue = next(i for i in got.issues if i.path == "applications.unable.unclear")
+        assert issue.code == "parse.row_unreadable" and "a blank and a 0" in issue.message
 
 
 def test_each_page_of_laid_out_text_places_its_own_columns() -> None:

@@ -27,6 +27,7 @@ from ._rowsum import (
     _joined_count,
     _joined_tokens,
     _merge_broken,
+    _placed,
     _sum_allows,
     _sums_allow,
     _table_adds_up,
@@ -162,7 +163,20 @@ def _split_glued(
         row = occ.row
         printed = " ".join(c.text for c in occ.values)
         where = f"table 三: row {row.label}"
-        if not confirmed(address):
+        texts = [c.text for c in occ.values]
+        nothing = [c for c in occ.values if c.text == "0" or MISSING_MARKS.fullmatch(c.text)]
+        if "0" in texts and any(MISSING_MARKS.fullmatch(t) for t in texts) and len({c.line for c in nothing}) > 1:
+            # a blank counts as nothing, as a 0 does: no sum tells which of the two is where
+            # when they stand on different lines (on one line they keep its order)
+            issues.append(_issue(
+                "parse.row_unreadable", address,
+                f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their columns "
+                "are not certain, and a blank and a 0 among them add up alike wherever each stands: "
+                "the row is not read",
+                occ, printed))
+            continue
+        if not (confirmed(address) or len(set(texts)) == 1
+                or _placed(address, inferred - {address}, values, rows)):
             issues.append(_issue(
                 "parse.row_unreadable", address,
                 f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their columns "
