@@ -164,17 +164,6 @@ def _split_glued(
         printed = " ".join(c.text for c in occ.values)
         where = f"table 三: row {row.label}"
         texts = [c.text for c in occ.values]
-        nothing = [c for c in occ.values if c.text == "0" or MISSING_MARKS.fullmatch(c.text)]
-        if "0" in texts and any(MISSING_MARKS.fullmatch(t) for t in texts) and len({c.line for c in nothing}) > 1:
-            # a blank counts as nothing, as a 0 does: no sum tells which of the two is where
-            # when they stand on different lines (on one line they keep its order)
-            issues.append(_issue(
-                "parse.row_unreadable", address,
-                f"{where}: its numbers ({printed}) are spread over lines of different lengths, so their columns "
-                "are not certain, and a blank and a 0 among them add up alike wherever each stands: "
-                "the row is not read",
-                occ, printed))
-            continue
         if not (confirmed(address) or len(set(texts)) == 1
                 or _placed(address, inferred - {address}, values, rows)):
             issues.append(_issue(
@@ -184,7 +173,24 @@ def _split_glued(
                 "the row is not read",
                 occ, printed))
             continue
-        read[address] = builder._handlers[row.name]([_token(c, value_type) for c in occ.values])  # noqa: SLF001
+        # the sums place every number that is not nothing; a blank counts as nothing, as a
+        # 0 does, so when the two stand on different lines (on one line they keep its
+        # order) no sum tells which of them is where: those cells are not read
+        nothing = [k for k, t in enumerate(texts) if t == "0" or MISSING_MARKS.fullmatch(t)]
+        unsure = (set(nothing) if "0" in texts and any(MISSING_MARKS.fullmatch(t) for t in texts)
+                  and len({occ.values[k].line for k in nothing}) > 1 else set())
+        tokens = [_token(Cell(BLANK, c.line, c.column) if k in unsure else c, value_type)
+                  for k, c in enumerate(occ.values)]
+        read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
+        for k in sorted(unsure):
+            cell = occ.values[k]
+            issues.append(Issue(
+                "parse.row_unreadable", "error",
+                f"{where}: its numbers ({printed}) are spread over lines of different lengths; the sums place "
+                f"those that are not nothing, but a blank and a 0 on different lines add up alike wherever "
+                f"each stands, so the cells printing one of them ({', '.join(row.cells[j].name for j in sorted(unsure))}) "
+                "are not read",
+                f"{address}.{row.cells[k].name}", line=cell.line, column=cell.column, printed=cell.text))
         in_print = sorted(occ.values, key=lambda c: (c.line, c.column))
         first = in_print[0]
         order = "printed" if in_print == occ.values else "of the columns they stand at"
