@@ -173,12 +173,7 @@ def _split_glued(
                 "the row is not read",
                 occ, printed))
             continue
-        # the sums place every number that is not nothing; a blank counts as nothing, as a
-        # 0 does, so when the two stand on different lines (on one line they keep its
-        # order) no sum tells which of them is where: those cells are not read
-        nothing = [k for k, t in enumerate(texts) if t == "0" or MISSING_MARKS.fullmatch(t)]
-        unsure = (set(nothing) if "0" in texts and any(MISSING_MARKS.fullmatch(t) for t in texts)
-                  and len({occ.values[k].line for k in nothing}) > 1 else set())
+        unsure = _unplaced_nothing(occ.values)
         tokens = [_token(Cell(BLANK, c.line, c.column) if k in unsure else c, value_type)
                   for k, c in enumerate(occ.values)]
         read[address] = builder._handlers[row.name](tokens)  # noqa: SLF001
@@ -235,6 +230,36 @@ def _split_glued(
             f"the template's arithmetic allows is {split}",
             address, line=first.line, column=first.column, printed=printed))
     return issues
+
+
+def _unplaced_nothing(values: Sequence[Cell]) -> set[int]:
+    """The places, in ``values`` (a row's numbers over lines of different lengths, in
+    the order read), of a 0 or a blank whose kind no order of the lines fixes.
+
+    The sums place every number that is not nothing.  A blank counts as nothing, as a 0
+    does, so the two may stand in each other's place in any order of the row that keeps
+    each line's own order (on a line, numbers stand left to right) and puts equal
+    numbers anywhere among their places: ``0`` / ``0 39`` / ``— 51 34 124`` may be 0 0 39
+    — as well as — 0 39 0.  A place that holds the same kind in every such order is
+    certain."""
+    texts = [c.text for c in values]
+    if "0" not in texts or not any(MISSING_MARKS.fullmatch(t) for t in texts):
+        return set()
+    nothing = "0"
+    classes: dict[str, list[int]] = {}
+    for k, t in enumerate(texts):
+        classes.setdefault(nothing if t == "0" or MISSING_MARKS.fullmatch(t) else t, []).append(k)
+    lines: dict[int, list[int]] = {}
+    for k in sorted(range(len(values)), key=lambda k: values[k].column):
+        lines.setdefault(values[k].line, []).append(k)
+    kinds: dict[int, set[bool]] = {}
+    groups = list(classes.values())
+    for ways in itertools.product(*(itertools.permutations(g) for g in groups)):
+        place = {src: dst for g, way in zip(groups, ways) for src, dst in zip(g, way)}
+        if all(place[a] < place[b] for line in lines.values() for a, b in zip(line, line[1:])):
+            for k in classes[nothing]:
+                kinds.setdefault(place[k], set()).add(texts[k] == "0")
+    return {k for k in classes[nothing] if len(kinds.get(k, ())) != 1}
 
 
 def _apart(
