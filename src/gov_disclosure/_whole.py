@@ -193,8 +193,8 @@ def _split_glued(
         issues.append(Issue(
             "value.inferred", "warning",
             f"{where}: its numbers are printed over lines of different lengths ({printed}); they are taken in "
-            f"the order {order} ({' '.join(c.text for c in occ.values)}) because the row's sum and every column "
-            "rule of the table hold with them",
+            f"the order {order} ({' '.join(c.text for c in occ.values)}) because the row's sum and the table's "
+            "column sums confirm that order",
             address, line=first.line, column=first.column, printed=printed))
     for address, occ in glued.items():
         row = occ.row
@@ -247,8 +247,8 @@ def _unplaced_nothing(values: Sequence[Cell]) -> set[int]:
         return set()
     nothing = "0"
     classes: dict[str, list[int]] = {}
-    for k, t in enumerate(texts):
-        classes.setdefault(nothing if t == "0" or MISSING_MARKS.fullmatch(t) else t, []).append(k)
+    for k, t in enumerate(texts):  # equal numbers alike however printed (``1,000``, ``1000``)
+        classes.setdefault(nothing if t == "0" or MISSING_MARKS.fullmatch(t) else str(_as_int(t)), []).append(k)
     lines: dict[int, list[int]] = {}
     for k in sorted(range(len(values)), key=lambda k: values[k].column):
         lines.setdefault(values[k].line, []).append(k)
