@@ -1045,6 +1045,31 @@ def _table_three_rows(lines: list[str], blanks: bool = False) -> list[int]:
             and not cell.fullmatch(parts[-8])]
 
 
+def _blanked(report: gd.Report, rnd: random.Random, blanks: int) -> gd.Report:
+    """``report`` with as many cells of table 三 that hold 0 printed blank (``—``, which
+    adds up as a 0 does)."""
+    zeros = [a for a, v in report.cells() if a.startswith("applications.") and v == 0]
+    if not blanks or not zeros:
+        return report
+    data = report.to_dict()
+    for address in rnd.sample(zeros, min(blanks, len(zeros))):
+        *path, name = address.split(".")
+        node = data
+        for part in path:
+            node = node[part]
+        node[name] = None
+    return gd.Report.from_dict(data)
+
+
+def _rows_to_print(lines: list[str], rnd: random.Random, rows: int) -> list[int]:
+    """``rows`` lines of table-三 rows of a ``space`` rendering, those with a blank first,
+    from the last up (so that each may be replaced by several)."""
+    three = _table_three_rows(lines, blanks=True)
+    dashed = [k for k in three if "—" in lines[k]]
+    chosen = dashed[:rows] + rnd.sample([k for k in three if k not in dashed], max(0, rows - len(dashed)))
+    return sorted(chosen, reverse=True)
+
+
 def _only_the_reports_numbers(got: gd.Report, report: gd.Report, printed: Optional[dict[str, Any]] = None) -> None:
     """Every number read is the report's (or, at the addresses of ``printed``, the one
     printed there instead); every cell left empty has an issue."""
@@ -1076,21 +1101,9 @@ def test_rows_over_uneven_lines_never_give_a_wrong_number(
     ``blanks``: as many cells of table 三 that hold 0 printed blank (``—``), which adds
     up as a 0 does; the rows so printed are among those spread over lines."""
     rnd = random.Random(seed)
-    zeros = [a for a, v in report.cells() if a.startswith("applications.") and v == 0]
-    if blanks and zeros:
-        data = report.to_dict()
-        for address in rnd.sample(zeros, min(blanks, len(zeros))):
-            *path, name = address.split(".")
-            node = data
-            for part in path:
-                node = node[part]
-            node[name] = None
-        report = gd.Report.from_dict(data)
+    report = _blanked(report, rnd, blanks)
     lines = render(report, "space").split("\n")
-    three = _table_three_rows(lines, blanks=True)
-    dashed = [k for k in three if "—" in lines[k]]
-    spread = dashed[:rows] + rnd.sample([k for k in three if k not in dashed], max(0, rows - len(dashed)))
-    for k in sorted(spread, reverse=True):
+    for k in _rows_to_print(lines, rnd, rows):
         parts = lines[k].split()
         label, values = parts[:-7], parts[-7:]
         if shuffle:  # each cell at one of three heights: a line left to right, the lines top down
@@ -1148,19 +1161,20 @@ def test_numbers_between_a_header_tail_and_a_label_are_not_that_labels() -> None
     seed=st.integers(0, 2**32 - 1),
     split_label=st.booleans(),
     rows=st.integers(1, 4),
+    blanks=st.integers(0, 4),
 )
 def test_numbers_with_their_wrapped_rests_on_the_next_line_never_give_a_wrong_number(
-    report: gd.Report, seed: int, split_label: bool, rows: int
+    report: gd.Report, seed: int, split_label: bool, rows: int, blanks: int
 ) -> None:
     """Table-三 rows of cells too narrow for their widest numbers, as pdfplumber and
     pypdfium2 print them: every cell's first line on the row's line, the rests of the
     numbers that wrapped on the next line (``1412 … 4003`` / ``1 4``), the label perhaps
-    wrapped too (``一、本年新收政府信息 1475 … 3996`` / ``公开申请数量 8 1``).  Every number
-    read is the report's."""
+    wrapped too (``一、本年新收政府信息 1475 … 3996`` / ``公开申请数量 8 1``), perhaps with
+    blank cells (``blanks``, :func:`_blanked`).  Every number read is the report's."""
     rnd = random.Random(seed)
+    report = _blanked(report, rnd, blanks)
     lines = render(report, "space").split("\n")
-    three = _table_three_rows(lines)
-    for k in sorted(rnd.sample(three, min(rows, len(three))), reverse=True):
+    for k in _rows_to_print(lines, rnd, rows):
         parts = lines[k].split()
         label, values = parts[:-7], parts[-7:]
         width = max(1, max(map(len, values)) - rnd.randint(1, 2))
