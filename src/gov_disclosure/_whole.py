@@ -4,6 +4,7 @@ column rule, numbers printed apart from their labels, and table 四."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from typing import Any, Optional, Sequence
 
@@ -238,28 +239,47 @@ def _unplaced_nothing(values: Sequence[Cell]) -> set[int]:
 
     The sums place every number that is not nothing.  A blank counts as nothing, as a 0
     does, so the two may stand in each other's place in any order of the row that keeps
-    each line's own order (on a line, numbers stand left to right) and puts equal
-    numbers anywhere among their places: ``0`` / ``0 39`` / ``— 51 34 124`` may be 0 0 39
-    — as well as — 0 39 0.  A place that holds the same kind in every such order is
-    certain."""
+    each line's own order (on a line, numbers stand left to right) and puts each number
+    at a place of its value: ``0`` / ``0 39`` / ``— 51 34 124`` may be 0 0 39 — as well as
+    — 0 39 0.  A place that holds the same kind in every such order is certain.  The
+    orders are the ways to take the lines' numbers one place after another, weighed by
+    how many of each line are taken (at most 2⁷ such states)."""
     texts = [c.text for c in values]
     if "0" not in texts or not any(MISSING_MARKS.fullmatch(t) for t in texts):
         return set()
-    nothing = "0"
-    classes: dict[str, list[int]] = {}
-    for k, t in enumerate(texts):  # equal numbers alike however printed (``1,000``, ``1000``)
-        classes.setdefault(nothing if t == "0" or MISSING_MARKS.fullmatch(t) else str(_as_int(t)), []).append(k)
+
+    def value(text: str) -> Optional[int]:  # nothing for a 0 or a blank; equal numbers alike however printed
+        return None if text == "0" or MISSING_MARKS.fullmatch(text) else _as_int(text)
+
+    wanted = [value(t) for t in texts]  # what each place holds, as read
     lines: dict[int, list[int]] = {}
     for k in sorted(range(len(values)), key=lambda k: values[k].column):
         lines.setdefault(values[k].line, []).append(k)
+    queues = list(lines.values())
+
+    def moves(state: tuple[int, ...]) -> list[tuple[int, tuple[int, ...]]]:
+        at = sum(state)
+        return [(q[state[i]], (*state[:i], state[i] + 1, *state[i + 1:])) for i, q in enumerate(queues)
+                if state[i] < len(q) and value(texts[q[state[i]]]) == wanted[at]]
+
+    @functools.lru_cache(maxsize=None)
+    def completes(state: tuple[int, ...]) -> bool:
+        return sum(state) == len(texts) or any(completes(after) for _, after in moves(state))
+
     kinds: dict[int, set[bool]] = {}
-    groups = list(classes.values())
-    for ways in itertools.product(*(itertools.permutations(g) for g in groups)):
-        place = {src: dst for g, way in zip(groups, ways) for src, dst in zip(g, way)}
-        if all(place[a] < place[b] for line in lines.values() for a, b in zip(line, line[1:])):
-            for k in classes[nothing]:
-                kinds.setdefault(place[k], set()).add(texts[k] == "0")
-    return {k for k in classes[nothing] if len(kinds.get(k, ())) != 1}
+    start = (0,) * len(queues)
+    todo, seen = [start], {start}
+    while todo:
+        state = todo.pop()
+        for item, after in moves(state):
+            if not completes(after):
+                continue
+            if wanted[sum(state)] is None:
+                kinds.setdefault(sum(state), set()).add(texts[item] == "0")
+            if after not in seen:
+                seen.add(after)
+                todo.append(after)
+    return {k for k, v in enumerate(wanted) if v is None and len(kinds.get(k, ())) != 1}
 
 
 def _apart(
