@@ -1795,7 +1795,8 @@ def test_numbers_laid_out_in_their_columns_are_read(report: gd.Report, seed: int
     got = gd.parse(text)
     _only_the_reports_numbers(got, report)
     spaced = {i.path for i in got.issues if i.code == "parse.row_unreadable" and (
-        "one space apart" in i.message or "do not stand in one another's columns" in i.message)}
+        "one space apart" in i.message or "do not stand in one another's columns" in i.message
+        or "nothing places its numbers" in i.message)}
     assert {a.rsplit(".", 1)[0] for a, v in got.cells() if v is None and a.startswith("applications.")} <= spaced
     if not jitter or not spaced:
         assert got.applications == report.applications
@@ -1838,7 +1839,8 @@ def test_numbers_a_tool_moved_out_of_their_columns_are_never_read_in_the_wrong_o
     # so is every line of a page whose lines that print every column disagree (a page
     # holding two such lines, one of them moved: which one is, is not certain)
     spaced = {i.path for i in got.issues if i.code == "parse.row_unreadable" and (
-        "one space apart" in i.message or "do not stand in one another's columns" in i.message)}
+        "one space apart" in i.message or "do not stand in one another's columns" in i.message
+        or "nothing places its numbers" in i.message)}
     unread = {a for a, v in got.cells() if v is None and a.startswith("applications.")
               and a.rsplit(".", 1)[0] not in spaced - addresses}
     blank = {a for a, v in report.cells() if v is None and a.startswith("applications.")
@@ -1905,7 +1907,12 @@ def test_a_row_confirmed_by_one_column_rule_confirms_another_by_the_other() -> N
     and by its own sum, which fixes that one; 总计 then stands with 上年结转 and 结转下年度
     for 新收 by the balance.  Both are read, as printed.  With 结转下年度 not printed 总计
     is still read, but no rule fixes 新收."""
-    text, want, got = _fixture_pair("two_rows_out_of_order_confirmed_one_by_the_other")
+    text, want, _ = _fixture_pair("two_rows_out_of_order_confirmed_one_by_the_other")
+    # without its page breaks (``pdftotext -layout -nopgbrk``): with them, （六） 1. stands
+    # alone on its page, placed by nothing, and no rule then holds over rows all in place
+    text = text.replace("\f", "")
+    got = gd.parse(text)
+    _only_the_reports_numbers(got, want)
     assert "\n一、本年新收政府信息   561 465 433 227    348" in text
     assert got.applications.new_received == want.applications.new_received
     assert got.applications.total == want.applications.total
@@ -1933,6 +1940,27 @@ def test_rows_moved_next_to_each_other_are_no_columns_for_one_another() -> None:
     assert unread == {"applications.other_processing.other", "applications.total"}
     assert got.applications.other_processing.overdue_fee == want.applications.other_processing.overdue_fee
     assert all(i.code == "parse.row_unreadable" for i in got.issues if i.path in unread)
+
+
+@pytest.mark.parametrize(("name", "row", "page_break"), [
+    # 一 and 二 alone on the first page, both moved (``一、本年新收… 1      0     0 …``)
+    ("moved_rows_alone_on_their_page", "new_received", ("二、上年结转", "（七）总计")),
+    # 四 alone on the second page, moved, whose columns stand a column's width right of
+    # the first page's: placed by those, its 1 and 0 fit them
+    ("moved_row_alone_after_a_page_break", "carried_forward", ("（七）总计", "四、结转下年度")),
+])
+def test_a_row_alone_on_its_page_is_placed_by_nothing(name: str, row: str, page_break: tuple[str, str]) -> None:
+    """Table 三 over two pages, a page holding rows a tool's text blocks moved (the second
+    column's 1 close after the label, the first's 0 in its column) and no other line that
+    prints every column: nothing places them (another page's columns stand apart, perhaps
+    by a column's width), so they are read only when a column rule confirms them, and
+    here none does.  Read as printed (placed by the other page's lines, or by none), the
+    row was 1 0 for 0 1 (found by the moved-rows property test, ``paged``)."""
+    text, _, got = _fixture_pair(name)
+    before, after = page_break
+    assert "\f" in text[text.index(before):text.index(after) + len(after)]  # the page breaks between them
+    assert getattr(got.applications, row) == type(getattr(got.applications, row))()
+    assert any(i.path == f"applications.{row}" and i.code == "parse.row_unreadable" for i in got.issues)
 
 
 def test_a_number_moved_into_the_first_column_is_no_shift_of_its_line() -> None:

@@ -425,16 +425,20 @@ def displaced(
         if built is None:
             continue
         for number in sorted({t.line for t in built.tokens if t.line in spaced}):
-            others = [n for n in anchors if n != number and page[n] == page[number]]
+            # the lines of its page that print every column place it; a line alone on its
+            # page has none (another page's columns may stand a column's width apart, and a
+            # page holding only rows a tool moved gives nothing to compare with)
+            same = [n for n in spread if n != number and page[n] == page[number]]
+            others = [n for n in anchors if n in same]
             at = bisect.bisect_left(others, number)
             near = [others[k] for k in (at - 1, at) if 0 <= k < len(others)]
             pieces, gaps = spaced[number]
             if 1 in gaps:  # in a table that prints every column somewhere (``spread``)
                 why = "some stand one space apart, in the order of a text block, not at their columns"
-            elif not near and any(page[m] == page[number] for m in spread if m != number):
+            elif same and not others:
                 why = "the lines of its page that print every column do not stand in one another's columns"
             elif not near:
-                continue
+                why = "no other line of its page prints every column, so nothing places its numbers"
             elif not any(_aligned(pieces, spaced[n][0]) for n in near):
                 why = (f"they do not stand under the columns of line {near[0]} "
                        f"(at {' '.join(str(p.column) for p in spaced[near[0]][0])})")
