@@ -219,10 +219,13 @@ def _column_rules(rows: Sequence[_schema.Row]) -> Optional[list[tuple[list[str],
             ([named[n] for n in _INFLOW], [named[_TOTAL], *(named[n] for n in _OUTFLOW)])]
 
 
-def _rule_holds(values: dict[str, tuple[int, ...]], left: Sequence[str], right: Sequence[str]) -> bool:
-    """Whether the rows ``left`` and ``right`` (all in ``values``) sum alike in every column."""
+def _rule_holds(
+    values: dict[str, tuple[int, ...]], left: Sequence[str], right: Sequence[str], but_last: bool = False,
+) -> bool:
+    """Whether the rows ``left`` and ``right`` (all in ``values``) sum alike in every column
+    (``but_last``: every column but 总计)."""
     return all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right)
-               for c in range(len(values[right[0]])))
+               for c in range(len(values[right[0]]) - but_last))
 
 
 def _table_adds_up(values: dict[str, tuple[int, ...]], rows: Sequence[_schema.Row]) -> bool:
@@ -267,7 +270,6 @@ def _placed(address: str, unsure: set[str], values: dict[str, tuple[int, ...]], 
     for left, right in _column_rules(rows) or ():
         involved = {*left, *right}
         if address in involved and involved <= set(values) and not (involved & unsure) - {address} \
-                and all(sum(values[a][c] for a in left) == sum(values[a][c] for a in right)
-                        for c in range(len(numbers) - 1)):
+                and _rule_holds(values, left, right, but_last=True):
             return True
     return False
